@@ -57,5 +57,50 @@ final class Codecs {
         }
       };
 
+  static <T> ValueCodec<T> withSchemaVersion(ValueCodec<T> codec, int version) {
+    if (version < 0) {
+      throw new dev.hitbox.core.ConfigurationException(
+          "schema_version: " + version + " (expected: >= 0)");
+    }
+    ValueCodec<T> base = codec instanceof SchemaVersioned<T> v ? v.codec : codec;
+    return new SchemaVersioned<>(base, version);
+  }
+
+  /** Another codec with its own schema version. */
+  private static final class SchemaVersioned<T> implements ValueCodec<T> {
+    final ValueCodec<T> codec;
+    private final int version;
+
+    SchemaVersioned(ValueCodec<T> codec, int version) {
+      this.codec = codec;
+      this.version = version;
+    }
+
+    @Override
+    public byte formatId() {
+      return codec.formatId();
+    }
+
+    @Override
+    public int schemaVersion() {
+      return version;
+    }
+
+    @Override
+    public byte[] encode(T value) {
+      return codec.encode(value);
+    }
+
+    @Override
+    public T decode(byte[] bytes, int offset, int length) {
+      return codec.decode(bytes, offset, length);
+    }
+
+    @Override
+    public String toString() {
+      return codec + "(schema " + version + ")";
+    }
+  }
+
   private Codecs() {}
 }

@@ -5,6 +5,10 @@ package dev.hitbox.core.spi;
  * bytes in an envelope that records {@link #formatId()} and {@link #schemaVersion()}: bytes written
  * by another format or schema version are a miss, never decoded.
  *
+ * <p>Core ships {@link #bytes()} and {@link #utf8()}; {@code hitbox-formats} adds Bincode, Json,
+ * MessagePack and Cbor. Format ids 0 to 15 are reserved for Hitbox's own formats (1 Bytes, 2 Utf8,
+ * 3 Json, 4 MessagePack, 5 Cbor, 6 Bincode); a codec of your own takes another id.
+ *
  * <p>Implementations must be thread-safe.
  *
  * @param <T> the value type
@@ -20,6 +24,20 @@ public interface ValueCodec<T> {
    */
   default int schemaVersion() {
     return 0;
+  }
+
+  /**
+   * This codec with another schema version of the user's type, for when the type changed
+   * incompatibly: entries written with the old version become misses instead of failing to decode.
+   *
+   * <pre>{@code
+   * ValueCodec<User> users = Formats.json(User.class).withSchemaVersion(2);
+   * }</pre>
+   *
+   * @throws dev.hitbox.core.ConfigurationException if {@code version} is negative
+   */
+  default ValueCodec<T> withSchemaVersion(int version) {
+    return Codecs.withSchemaVersion(this, version);
   }
 
   /** Encodes a value. */
