@@ -32,6 +32,7 @@ public enum ReadPolicy {
    * @throws ConfigurationException naming the value and the allowed ones
    */
   public static ReadPolicy byName(String name) {
+    java.util.Objects.requireNonNull(name, "name");
     for (ReadPolicy p : values()) {
       if (p.configName.equals(name)) {
         return p;

@@ -27,6 +27,7 @@ public enum RefillPolicy {
    * @throws ConfigurationException naming the value and the allowed ones
    */
   public static RefillPolicy byName(String name) {
+    java.util.Objects.requireNonNull(name, "name");
     for (RefillPolicy p : values()) {
       if (p.configName.equals(name)) {
         return p;

@@ -35,6 +35,7 @@ public enum WritePolicy {
    * @throws ConfigurationException naming the value and the allowed ones
    */
   public static WritePolicy byName(String name) {
+    java.util.Objects.requireNonNull(name, "name");
     for (WritePolicy p : values()) {
       if (p.configName.equals(name)) {
         return p;
