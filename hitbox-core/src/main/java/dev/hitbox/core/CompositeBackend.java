@@ -32,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * 50 ms). A tier that fails, throws or does not answer in time counts as a miss (or a skipped
  * write) for that tier and is reported to the {@linkplain Builder#listener listener} as {@link
  * CacheListener#onBackendError} with the tier's label, {@code "l1:<name>"} or {@code "l2:<name>"}.
- * The composite's own stage fails only when every tier failed.
+ * So are bytes that are not an envelope at all: they are a miss for that tier, so that a broken
+ * entry in L1 does not hide a good one in L2. The composite's own stage fails only when every tier
+ * failed.
  *
  * <p>The composite also implements {@link PatternInvalidator} and {@link TagInvalidator} when
  * either tier does, and then invalidates in every tier that can.
@@ -217,7 +219,6 @@ public abstract sealed class CompositeBackend implements Backend {
   private void refill(CacheKey key, byte[] bytes) {
     Envelope.Header h = headerOrNull(bytes);
     if (h == null) {
-      // Not an envelope: the engine will count it as a decode error; do not spread it to L1.
       return;
     }
     writeTier(l1, l1Label, key, BackendEntry.of(bytes, h.staleAt(), h.expireAt(), h.tags()));
@@ -230,6 +231,15 @@ public abstract sealed class CompositeBackend implements Backend {
               if (error != null) {
                 report(label, "read", error);
                 return new ReadOutcome(null, true);
+              }
+              if (bytes != null) {
+                try {
+                  Envelope.header(bytes);
+                } catch (RuntimeException notAnEnvelope) {
+                  // Broken bytes in one tier must not hide a good entry in the other.
+                  report(label, "read", notAnEnvelope);
+                  return new ReadOutcome(null, false);
+                }
               }
               return new ReadOutcome(bytes, false);
             });

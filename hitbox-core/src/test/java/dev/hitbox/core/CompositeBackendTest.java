@@ -328,17 +328,25 @@ class CompositeBackendTest {
   }
 
   @Test
-  void refillNeverCopiesBytesThatAreNotAnEnvelope() {
+  void bytesThatAreNotAnEnvelopeAreAMissForThatTierAndNeverCopied() {
     byte[] junk = {1, 2, 3};
-    l2.put(
-        key,
-        BackendEntry.of(
-            junk, ticker.currentTimeMillis() + 1000, ticker.currentTimeMillis() + 1000, Set.of()));
-    CompositeBackend tiers =
-        composite(l1, l2, CompositionPolicy.builder().refill(RefillPolicy.ALWAYS).build());
+    long later = ticker.currentTimeMillis() + 1000;
+    BackendEntry good = entry("Ada", 10);
+    l1.put(key, BackendEntry.of(junk, later, later, Set.of()));
+    l2.put(key, good);
+    CacheKey junkOnly = CacheKey.of("users", "user:7");
+    l2.put(junkOnly, BackendEntry.of(junk, later, later, Set.of()));
 
-    assertThat(join(tiers.read(key))).isEqualTo(junk);
-    assertThat(l1.entry(key)).isNull();
+    for (ReadPolicy read : ReadPolicy.values()) {
+      CompositeBackend tiers =
+          composite(l1, l2, CompositionPolicy.of(read, WritePolicy.RACE, RefillPolicy.ALWAYS));
+
+      assertThat(join(tiers.read(key))).as(read.configName()).isEqualTo(good.bytes());
+      assertThat(join(tiers.read(junkOnly))).as(read.configName()).isNull();
+      assertThat(l1.entry(junkOnly)).isNull();
+      l1.put(key, BackendEntry.of(junk, later, later, Set.of()));
+    }
+    assertThat(log.events()).contains("backend-error l1:one read", "backend-error l2:two read");
   }
 
   @Test

@@ -95,13 +95,38 @@ class StoredValuesTest {
   }
 
   @Test
-  void garbageInATierIsACountedMissNotAnError() {
-    HitboxCache<Page> pages = cache(l1.compose(l2));
+  void garbageInL1IsAMissForL1AndL2StillServes() {
+    HitboxCache<Page> pages = cache(CompositeBackend.builder(l1, l2).listener(listener).build());
     pages.put("/home", home).join();
 
     l1.mode(FakeBackend.Mode.GARBAGE);
 
+    assertThat(pages.getIfPresent("/home").join()).isEqualTo(home);
+    assertThat(listener.events()).contains("backend-error l1:fake read BackendException");
+  }
+
+  @Test
+  void garbageInEveryTierIsAMissNotAnError() {
+    HitboxCache<Page> pages = cache(l1.compose(l2));
+    pages.put("/home", home).join();
+
+    l1.mode(FakeBackend.Mode.GARBAGE);
+    l2.mode(FakeBackend.Mode.GARBAGE);
+
     assertThat(pages.getIfPresent("/home").join()).isNull();
+  }
+
+  @Test
+  void anEntryOfAnotherSchemaVersionIsACountedMiss() {
+    cache(l1.compose(l2)).put("/home", home).join();
+    HitboxCache<Page> v2 =
+        HitboxCache.builder("pages", Formats.bincode(Page.class).withSchemaVersion(2))
+            .backend(l1.compose(l2))
+            .listener(listener)
+            .ticker(ticker)
+            .build();
+
+    assertThat(v2.getIfPresent("/home").join()).isNull();
     assertThat(listener.count("decode-error")).isEqualTo(1);
   }
 }
