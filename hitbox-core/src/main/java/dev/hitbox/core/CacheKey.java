@@ -131,8 +131,14 @@ public final class CacheKey {
         if (!part.name().isEmpty()) {
           escape(part.name(), sb);
           sb.append('=');
+          escape(part.value(), sb);
+        } else if (part.value().isEmpty()) {
+          // Every part renders non-empty, so [] and [("", "")] differ; a raw '=' at the start
+          // of a part appears nowhere else.
+          sb.append('=');
+        } else {
+          escape(part.value(), sb);
         }
-        escape(part.value(), sb);
       }
       t = sb.toString();
       text = t;
