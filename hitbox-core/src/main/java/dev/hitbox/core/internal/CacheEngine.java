@@ -112,7 +112,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     return flow.out;
   }
 
-  /** Computes the key the engine would use for {@code request}. */
+  @Override
   public CompletableFuture<CacheKey> keyOf(Req request) {
     return extractor.extract(request).thenApply(this::key).toCompletableFuture();
   }
@@ -128,12 +128,12 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     return store.write(key, v).toCompletableFuture();
   }
 
-  /** Removes the entry for {@code key}. */
-  public CompletableFuture<Boolean> invalidate(CacheKey key) {
+  @Override
+  public CompletableFuture<Boolean> invalidateKey(CacheKey key) {
     return store.remove(key).toCompletableFuture();
   }
 
-  /** Removes the entries whose key text matches {@code pattern}. */
+  @Override
   public CompletableFuture<Long> invalidatePattern(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
     if (!(store.backend() instanceof PatternInvalidator p)) {
@@ -144,7 +144,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     return p.invalidatePattern(namespace, pattern).toCompletableFuture();
   }
 
-  /** Removes the entries tagged {@code tag}. */
+  @Override
   public CompletableFuture<Long> invalidateTag(String tag) {
     Objects.requireNonNull(tag, "tag");
     if (!(store.backend() instanceof TagInvalidator t)) {
