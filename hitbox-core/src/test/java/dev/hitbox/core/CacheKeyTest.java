@@ -35,6 +35,25 @@ class CacheKeyTest {
   }
 
   @Test
+  void loneSurrogatesAreEscapedSoTheTextSurvivesUtf8() {
+    CacheKey lone = CacheKey.of("n", "\uD800");
+    CacheKey question = CacheKey.of("n", "?");
+    CacheKey pair = CacheKey.of("n", "\uD83D\uDE00");
+
+    assertThat(lone.text()).isEqualTo("%ud800");
+    byte[] a = lone.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] b = question.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(a).isNotEqualTo(b);
+    assertThat(pair.text()).isEqualTo("\uD83D\uDE00");
+  }
+
+  @Test
+  void emptyPartListAndEmptyUnnamedPartDiffer() {
+    assertThat(CacheKey.of("n", 0, List.of()).toString())
+        .isNotEqualTo(CacheKey.of("n", "").toString());
+  }
+
+  @Test
   void namespaceAndVersionTakePartInEquality() {
     CacheKey a = CacheKey.of("a", 0, List.of(KeyPart.of("x", "1")));
     assertThat(a).isEqualTo(CacheKey.of("a", 0, List.of(KeyPart.of("x", "1"))));
@@ -56,7 +75,7 @@ class CacheKeyTest {
   @Provide
   Arbitrary<List<KeyPart>> parts() {
     // a small alphabet full of separators makes collisions likely if escaping were wrong
-    Arbitrary<String> s = Arbitraries.strings().withChars("a=&%:\n*b").ofMaxLength(4);
+    Arbitrary<String> s = Arbitraries.strings().withChars("a=&%:\n*bu?\uD800\uDC00").ofMaxLength(4);
     Arbitrary<KeyPart> part = Combinators.combine(s, s).as(KeyPart::new);
     return part.list().ofMaxSize(4);
   }
@@ -68,6 +87,9 @@ class CacheKeyTest {
     CacheKey kb = CacheKey.of("n", 0, b);
     if (!a.equals(b)) {
       assertThat(ka.text()).isNotEqualTo(kb.text());
+      // string-keyed backends store the UTF-8 bytes: those must differ too
+      assertThat(ka.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+          .isNotEqualTo(kb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertThat(ka).isNotEqualTo(kb);
     } else {
       assertThat(ka.text()).isEqualTo(kb.text());

@@ -197,13 +197,14 @@ class BackendCompatibilityKitTest {
             "keysDifferingInNamespaceVersionOrPartsNeverCollide",
             "readOfAbsentKeyIsMiss"),
         flaw(
-            "stores by the UTF-8 bytes of key.toString()",
+            "stores by the Latin-1 bytes of key.toString(), losing other characters",
             t ->
                 new Flawed(t) {
                   @Override
                   Object storageKey(CacheKey key) {
                     return new String(
-                        key.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+                        key.toString().getBytes(StandardCharsets.ISO_8859_1),
+                        StandardCharsets.ISO_8859_1);
                   }
                 },
             "keysThatLookAlikeAsTextStillNeverCollide"),

@@ -311,17 +311,17 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
       long now = ticker.currentTimeMillis();
       switch (value.freshness(now)) {
         case FRESH:
-          listener.onHit(s.key());
+          Events.safely(() -> listener.onHit(s.key()));
           return new Respond<>(
               CacheResult.of(value.value(), CacheStatus.HIT, age(value, now)), null, null);
         case STALE:
-          listener.onStale(s.key());
+          Events.safely(() -> listener.onStale(s.key()));
           return new HandleStale<>(s.request(), s.key(), value);
         default:
           break;
       }
     }
-    listener.onMiss(s.key());
+    Events.safely(() -> listener.onMiss(s.key()));
     return miss(s.request(), s.key(), null);
   }
 
@@ -386,7 +386,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
             : s.deadlineNanos();
     long remaining = deadline - ticker.nanoTime();
     if (s.deadlineNanos() == Long.MIN_VALUE) {
-      listener.onDogpileWait(s.key());
+      Events.safely(() -> listener.onDogpileWait(s.key()));
     }
     if (remaining <= 0) {
       return timedOutWaiting(s);
