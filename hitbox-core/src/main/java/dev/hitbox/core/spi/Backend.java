@@ -1,6 +1,8 @@
 package dev.hitbox.core.spi;
 
 import dev.hitbox.core.CacheKey;
+import dev.hitbox.core.CompositeBackend;
+import dev.hitbox.core.CompositionPolicy;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * as they are and must never return bytes stored under another key.
  *
  * <p>Optional abilities are separate interfaces a backend may also implement: {@link
- * PatternInvalidator} and {@link TagInvalidator}.
+ * PatternInvalidator} and {@link TagInvalidator}. Backends combine into tiers with {@link
+ * #compose(Backend)}.
  *
  * <p>Implementations must be thread-safe and must not block the calling thread: blocking clients
  * run on an executor of their own. A failure is reported through the returned stage; the engine
@@ -43,4 +46,23 @@ public interface Backend {
    * @return a stage with {@code true} if an entry was removed
    */
   CompletionStage<Boolean> remove(CacheKey key);
+
+  /**
+   * This backend as L1 in front of {@code l2}, with the default policies: {@code Sequential} reads,
+   * {@code OptimisticParallel} writes, no refill. The result is a backend too, so tiers nest:
+   * {@code l1.compose(l2.compose(l3))}.
+   *
+   * @see CompositeBackend
+   */
+  default CompositeBackend compose(Backend l2) {
+    return CompositeBackend.builder(this, l2).build();
+  }
+
+  /**
+   * This backend as L1 in front of {@code l2}, with the given policies. For a tier timeout or a
+   * listener of per-tier errors, use {@link CompositeBackend#builder(Backend, Backend)}.
+   */
+  default CompositeBackend compose(Backend l2, CompositionPolicy policy) {
+    return CompositeBackend.builder(this, l2).policy(policy).build();
+  }
 }
