@@ -49,6 +49,7 @@ public final class Demo {
     out.print(Report.config(options));
     out.flush();
     Report report = DemoRun.run(options, terminal ? Progress.terminal(err) : Progress.lines(err));
+    out.println();
     out.print(report.render());
     out.flush();
     return 0;
