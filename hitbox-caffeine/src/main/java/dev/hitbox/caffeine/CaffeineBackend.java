@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.hitbox.core.CacheKey;
 import dev.hitbox.core.ConfigurationException;
 import dev.hitbox.core.Ticker;
@@ -13,9 +14,14 @@ import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.KeyPattern;
 import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  * The in-memory backend: a Caffeine cache of envelopes, bounded by entry count or by bytes,
  * expiring each entry at its own {@code expireAt}. Supports pattern and tag invalidation. Every
  * call completes on the caller's thread. Thread-safe.
+ *
+ * <p>Tag invalidation goes through an index from each tag to the keys whose current entry carries
+ * it, so it costs the number of tagged entries, not the size of the cache. The index is updated in
+ * the same atomic step as the entry it describes: on write and remove inside a per-key {@code
+ * compute}, on eviction and expiry in Caffeine's eviction listener, which runs inside the removal.
+ * A key leaves the index when its entry is replaced, removed, evicted or swept after expiry, so the
+ * index never outgrows the cache. Pattern invalidation scans the keys.
  *
  * <pre>{@code
  * Backend memory = CaffeineBackend.builder().maxCapacity(10_000).build();
@@ -33,7 +46,12 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
   /** Estimated bytes a stored entry costs beyond its envelope (key, node, entry objects). */
   static final int ENTRY_OVERHEAD = 96;
 
+  /** Estimated bytes a tag costs in an entry and in the index, beyond its characters. */
+  static final int TAG_OVERHEAD = 48;
+
   private final Cache<CacheKey, BackendEntry> cache;
+  private final Map<CacheKey, BackendEntry> map;
+  private final ConcurrentHashMap<String, Set<CacheKey>> tagIndex = new ConcurrentHashMap<>();
   private final Ticker ticker;
   private final String name;
 
@@ -44,17 +62,27 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
         Caffeine.newBuilder()
             .ticker(ticker::nanoTime)
             .executor(Runnable::run)
-            .expireAfter(new EntryExpiry(ticker));
+            .expireAfter(new EntryExpiry(ticker))
+            .evictionListener(
+                (@Nullable CacheKey k, @Nullable BackendEntry e, RemovalCause cause) -> {
+                  if (k != null && e != null) {
+                    unindex(k, e.tags());
+                  }
+                });
     if (b.maxWeightBytes > 0) {
       c.maximumWeight(b.maxWeightBytes).weigher(CaffeineBackend::weigh);
     } else {
       c.maximumSize(b.maxCapacity);
     }
     this.cache = c.build();
+    this.map = cache.asMap();
   }
 
   private static int weigh(CacheKey key, BackendEntry entry) {
     long w = (long) entry.bytes().length + ENTRY_OVERHEAD + 2L * key.text().length();
+    for (String tag : entry.tags()) {
+      w += TAG_OVERHEAD + 2L * tag.length();
+    }
     return (int) Math.min(Integer.MAX_VALUE, w);
   }
 
@@ -79,43 +107,119 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
 
   @Override
   public CompletionStage<Void> write(CacheKey key, BackendEntry entry) {
+    requireNonNull(key, "key");
     requireNonNull(entry, "entry");
-    if (entry.expireAt() > ticker.currentTimeMillis()) {
-      cache.put(key, entry);
-    } else {
-      cache.invalidate(key);
-    }
+    boolean live = entry.expireAt() > ticker.currentTimeMillis();
+    map.compute(
+        key,
+        (k, old) -> {
+          Set<String> before = old == null ? Set.of() : old.tags();
+          Set<String> after = live ? entry.tags() : Set.of();
+          for (String tag : before) {
+            if (!after.contains(tag)) {
+              unindex(k, tag);
+            }
+          }
+          for (String tag : after) {
+            if (!before.contains(tag)) {
+              index(k, tag);
+            }
+          }
+          return live ? entry : null;
+        });
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
   public CompletionStage<Boolean> remove(CacheKey key) {
-    return CompletableFuture.completedFuture(cache.asMap().remove(key) != null);
+    requireNonNull(key, "key");
+    long now = ticker.currentTimeMillis();
+    boolean[] removed = {false};
+    map.computeIfPresent(
+        key,
+        (k, old) -> {
+          unindex(k, old.tags());
+          removed[0] = old.expireAt() > now;
+          return null;
+        });
+    return CompletableFuture.completedFuture(removed[0]);
   }
 
   @Override
   public CompletionStage<Long> invalidatePattern(String namespace, String pattern) {
-    long n = 0;
-    for (Map.Entry<CacheKey, BackendEntry> e : cache.asMap().entrySet()) {
-      CacheKey k = e.getKey();
-      if (k.namespace().equals(namespace)
-          && KeyPattern.matches(pattern, k.text())
-          && cache.asMap().remove(k, e.getValue())) {
-        n++;
+    requireNonNull(namespace, "namespace");
+    requireNonNull(pattern, "pattern");
+    List<CacheKey> matching = new ArrayList<>();
+    for (CacheKey k : map.keySet()) {
+      if (k.namespace().equals(namespace) && KeyPattern.matches(pattern, k.text())) {
+        matching.add(k);
       }
+    }
+    long n = 0;
+    for (CacheKey k : matching) {
+      n += removeIf(k, null);
     }
     return CompletableFuture.completedFuture(n);
   }
 
   @Override
   public CompletionStage<Long> invalidateTag(String tag) {
+    requireNonNull(tag, "tag");
+    Set<CacheKey> keys = tagIndex.get(tag);
+    if (keys == null) {
+      return CompletableFuture.completedFuture(0L);
+    }
     long n = 0;
-    for (Map.Entry<CacheKey, BackendEntry> e : cache.asMap().entrySet()) {
-      if (e.getValue().tags().contains(tag) && cache.asMap().remove(e.getKey(), e.getValue())) {
-        n++;
-      }
+    for (CacheKey k : List.copyOf(keys)) {
+      n += removeIf(k, tag);
     }
     return CompletableFuture.completedFuture(n);
+  }
+
+  /** Removes the entry under {@code k} if it carries {@code tag} (any entry when null). */
+  private int removeIf(CacheKey k, @Nullable String tag) {
+    long now = ticker.currentTimeMillis();
+    int[] removed = {0};
+    map.computeIfPresent(
+        k,
+        (key, e) -> {
+          if (tag != null && !e.tags().contains(tag)) {
+            return e;
+          }
+          unindex(key, e.tags());
+          removed[0] = e.expireAt() > now ? 1 : 0;
+          return null;
+        });
+    return removed[0];
+  }
+
+  // The index is only changed inside an atomic operation on the key's entry (a compute or the
+  // eviction listener), so changes for one key never interleave. Per tag, compute keeps adding a
+  // key and dropping an emptied set atomic with each other.
+
+  private void index(CacheKey key, String tag) {
+    tagIndex.compute(
+        tag,
+        (t, keys) -> {
+          Set<CacheKey> s = keys != null ? keys : ConcurrentHashMap.newKeySet();
+          s.add(key);
+          return s;
+        });
+  }
+
+  private void unindex(CacheKey key, String tag) {
+    tagIndex.computeIfPresent(
+        tag,
+        (t, keys) -> {
+          keys.remove(key);
+          return keys.isEmpty() ? null : keys;
+        });
+  }
+
+  private void unindex(CacheKey key, Set<String> tags) {
+    for (String tag : tags) {
+      unindex(key, tag);
+    }
   }
 
   /** The number of entries held now (approximate: expired entries may not be swept yet). */
@@ -126,6 +230,18 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
   /** Performs pending maintenance (evictions, expirations) now; for tests and reports. */
   public void cleanUp() {
     cache.cleanUp();
+  }
+
+  /** A copy of the tag index: tag to the keys whose entry carries it. For tests. */
+  Map<String, Set<CacheKey>> tagIndex() {
+    Map<String, Set<CacheKey>> copy = new HashMap<>();
+    tagIndex.forEach((tag, keys) -> copy.put(tag, Set.copyOf(keys)));
+    return copy;
+  }
+
+  /** A copy of the live entries. For tests. */
+  Map<CacheKey, BackendEntry> entries() {
+    return Map.copyOf(map);
   }
 
   @Override
@@ -174,9 +290,11 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
     private Builder() {}
 
     /**
-     * Bounds the number of entries (default 10,000); the least valuable are evicted first.
+     * Bounds the number of entries (default 10,000); the least valuable are evicted first. Replaces
+     * a bound set by {@link #maxWeightBytes}.
      *
-     * @throws ConfigurationException unless {@code >= 1}
+     * @throws ConfigurationException unless {@code >= 1}, e.g. {@code "max_capacity: 0 (expected:
+     *     >= 1)"}
      */
     public Builder maxCapacity(long entries) {
       if (entries < 1) {
@@ -189,13 +307,14 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
 
     /**
      * Bounds the memory held instead of the entry count: envelope bytes plus an estimated overhead
-     * per entry.
+     * per entry, key and tag. Replaces a bound set by {@link #maxCapacity}.
      *
-     * @throws ConfigurationException unless {@code >= 1}
+     * @throws ConfigurationException unless {@code >= 1}, e.g. {@code "max_weight_bytes: 0
+     *     (expected: >= 1)"}
      */
     public Builder maxWeightBytes(long bytes) {
       if (bytes < 1) {
-        throw new ConfigurationException("max_bytes: " + bytes + " (expected: >= 1)");
+        throw new ConfigurationException("max_weight_bytes: " + bytes + " (expected: >= 1)");
       }
       this.maxWeightBytes = bytes;
       return this;
@@ -207,7 +326,11 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
       return this;
     }
 
-    /** Sets the name used in metrics (default {@code "caffeine"}). */
+    /**
+     * Sets the name used in metrics (default {@code "caffeine"}).
+     *
+     * @throws ConfigurationException if blank
+     */
     public Builder name(String name) {
       requireNonNull(name, "name");
       if (name.isBlank()) {

@@ -8,12 +8,16 @@ import dev.hitbox.core.spi.CachePredicate;
 import dev.hitbox.core.spi.Compressor;
 import dev.hitbox.core.spi.ConcurrencyManager;
 import dev.hitbox.core.spi.KeyExtractor;
+import dev.hitbox.core.spi.Revalidator;
 import dev.hitbox.core.spi.ValueCodec;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +50,9 @@ public final class CacheEndpoint<Req, Res> {
   private final CachePredicate<? super Res> responsePredicate;
   private final KeyExtractor<? super Req> extractor;
   private final BiFunction<CacheKey, Res, Set<String>> tagger;
+  private final Function<? super Res, @Nullable Lifetime> lifetime;
+  private final BiPredicate<? super Req, ? super Res> reuseIf;
+  private final @Nullable Revalidator<Req, Res> revalidator;
   private final CacheListener listener;
   private final Ticker ticker;
   private final OffloadManager offloadManager;
@@ -65,6 +72,9 @@ public final class CacheEndpoint<Req, Res> {
     this.responsePredicate = b.responsePredicate;
     this.extractor = b.extractor;
     this.tagger = b.tagger;
+    this.lifetime = b.lifetime;
+    this.reuseIf = b.reuseIf;
+    this.revalidator = b.revalidator;
     this.listener = b.listener;
     this.ticker = b.ticker;
     OffloadManager offload = b.offloadManager;
@@ -144,6 +154,21 @@ public final class CacheEndpoint<Req, Res> {
     return tagger;
   }
 
+  /** Per-response lifetimes; returns {@code null} for "use the policy's". */
+  public Function<? super Res, @Nullable Lifetime> lifetime() {
+    return lifetime;
+  }
+
+  /** Whether a stored response may answer a given request (e.g. its {@code Vary} matches). */
+  public BiPredicate<? super Req, ? super Res> reuseIf() {
+    return reuseIf;
+  }
+
+  /** The conditional revalidation of stale entries, if any. */
+  public Optional<Revalidator<Req, Res>> revalidator() {
+    return Optional.ofNullable(revalidator);
+  }
+
   /** The listener. */
   public CacheListener listener() {
     return listener;
@@ -201,6 +226,9 @@ public final class CacheEndpoint<Req, Res> {
     private CachePredicate<? super Res> responsePredicate = CachePredicate.always();
     private KeyExtractor<? super Req> extractor = KeyExtractor.string();
     private BiFunction<CacheKey, Res, Set<String>> tagger = (k, r) -> Set.of();
+    private Function<? super Res, @Nullable Lifetime> lifetime = r -> null;
+    private BiPredicate<? super Req, ? super Res> reuseIf = (q, r) -> true;
+    private @Nullable Revalidator<Req, Res> revalidator;
     private CacheListener listener = CacheListener.NONE;
     private Ticker ticker = Ticker.systemTicker();
     private Executor executor = ForkJoinPool.commonPool();
@@ -272,6 +300,31 @@ public final class CacheEndpoint<Req, Res> {
     /** Sets how tags are computed for stored responses (default none). */
     public Builder<Req, Res> tagger(BiFunction<CacheKey, Res, Set<String>> tagger) {
       this.tagger = requireNonNull(tagger, "tagger");
+      return this;
+    }
+
+    /**
+     * Gives stored responses their own lifetime instead of the policy's ttl and stale window, e.g.
+     * from HTTP {@code Cache-Control}. The function returns {@code null} to use the policy; a
+     * {@linkplain Lifetime#isZero() zero} lifetime means "do not store".
+     */
+    public Builder<Req, Res> lifetime(Function<? super Res, @Nullable Lifetime> lifetime) {
+      this.lifetime = requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    /**
+     * Decides whether a stored response may answer a request (default: always). A stored response
+     * that may not is a miss, and the fresh answer replaces it; HTTP uses this for {@code Vary}.
+     */
+    public Builder<Req, Res> reuseIf(BiPredicate<? super Req, ? super Res> reuseIf) {
+      this.reuseIf = requireNonNull(reuseIf, "reuseIf");
+      return this;
+    }
+
+    /** Refreshes stale entries with conditional requests (default: plain requests). */
+    public Builder<Req, Res> revalidator(Revalidator<Req, Res> revalidator) {
+      this.revalidator = requireNonNull(revalidator, "revalidator");
       return this;
     }
 

@@ -117,7 +117,8 @@ public final class CacheKey {
   /**
    * The readable, injective text form of the parts, which pattern invalidation matches against. An
    * unnamed part renders as its value, a named part as {@code name=value}; parts are joined with
-   * {@code &}. The characters {@code % & =} and control characters are percent-encoded.
+   * {@code &}. The characters {@code % & =} and control characters are percent-encoded ({@code
+   * %xx}), lone surrogates as {@code %uxxxx}, so the text is also valid UTF-8.
    */
   public String text() {
     String t = text;
@@ -131,8 +132,14 @@ public final class CacheKey {
         if (!part.name().isEmpty()) {
           escape(part.name(), sb);
           sb.append('=');
+          escape(part.value(), sb);
+        } else if (part.value().isEmpty()) {
+          // Every part renders non-empty, so [] and [("", "")] differ; a raw '=' at the start
+          // of a part appears nowhere else.
+          sb.append('=');
+        } else {
+          escape(part.value(), sb);
         }
-        escape(part.value(), sb);
       }
       t = sb.toString();
       text = t;
@@ -143,7 +150,13 @@ public final class CacheKey {
   private static void escape(String s, StringBuilder sb) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '%' || c == '&' || c == '=' || c < 0x20 || c == 0x7f) {
+      if (Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
+        // A lone surrogate has no UTF-8 form; encoded as bytes it would turn into '?' and
+        // collide with a real '?'. "%u" never comes from the two-hex-digit escape below.
+        sb.append("%u").append(String.format("%04x", (int) c));
+      } else if (Character.isHighSurrogate(c)) {
+        sb.append(c).append(s.charAt(++i));
+      } else if (c == '%' || c == '&' || c == '=' || c < 0x20 || c == 0x7f) {
         sb.append('%')
             .append(Character.forDigit(c >> 4 & 0xf, 16))
             .append(Character.forDigit(c & 0xf, 16));
@@ -151,6 +164,13 @@ public final class CacheKey {
         sb.append(c);
       }
     }
+  }
+
+  private static boolean pairedSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    return Character.isHighSurrogate(c)
+        && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1));
   }
 
   @Override

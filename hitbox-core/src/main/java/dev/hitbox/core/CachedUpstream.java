@@ -35,4 +35,30 @@ public interface CachedUpstream<Req, Res> extends Upstream<Req, Res> {
 
   /** Returns the endpoint this upstream was wrapped with. */
   CacheEndpoint<Req, Res> endpoint();
+
+  /** Computes the key {@code request} would be cached under, through the endpoint's extractors. */
+  CompletableFuture<CacheKey> keyOf(Req request);
+
+  /** Removes the entry {@code request} would be served from; completes with whether one was. */
+  default CompletableFuture<Boolean> invalidate(Req request) {
+    return keyOf(request).thenCompose(this::invalidateKey);
+  }
+
+  /** Removes the entry under {@code key}; completes with whether one was removed. */
+  CompletableFuture<Boolean> invalidateKey(CacheKey key);
+
+  /**
+   * Removes the endpoint's entries whose key {@linkplain CacheKey#text() text} matches a glob
+   * pattern ({@code *}, {@code ?}, {@code \} escapes).
+   *
+   * @return the number removed; fails with {@link CacheException} if the backend cannot
+   */
+  CompletableFuture<Long> invalidatePattern(String pattern);
+
+  /**
+   * Removes the entries tagged {@code tag}.
+   *
+   * @return the number removed; fails with {@link CacheException} if the backend cannot
+   */
+  CompletableFuture<Long> invalidateTag(String tag);
 }

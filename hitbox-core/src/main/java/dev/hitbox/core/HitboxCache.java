@@ -110,7 +110,7 @@ public final class HitboxCache<V> {
 
   /** Removes {@code key}; completes with whether an entry was removed. */
   public CompletableFuture<Boolean> invalidate(String key) {
-    return engine.invalidate(CacheKey.of(name, requireNonNull(key, "key")));
+    return engine.invalidateKey(CacheKey.of(name, requireNonNull(key, "key")));
   }
 
   /**

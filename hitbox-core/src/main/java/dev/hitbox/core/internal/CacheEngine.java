@@ -10,6 +10,7 @@ import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CacheValue;
 import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.core.KeyPart;
+import dev.hitbox.core.Lifetime;
 import dev.hitbox.core.OffloadManager;
 import dev.hitbox.core.StalePolicy;
 import dev.hitbox.core.Ticker;
@@ -28,6 +29,7 @@ import dev.hitbox.core.spi.CachePredicate;
 import dev.hitbox.core.spi.ConcurrencyManager;
 import dev.hitbox.core.spi.KeyExtractor;
 import dev.hitbox.core.spi.PatternInvalidator;
+import dev.hitbox.core.spi.Revalidator;
 import dev.hitbox.core.spi.TagInvalidator;
 import dev.hitbox.core.spi.WaitOutcome;
 import java.util.List;
@@ -38,6 +40,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +66,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   private final CachePredicate<? super Res> responsePredicate;
   private final KeyExtractor<? super Req> extractor;
   private final BiFunction<CacheKey, Res, Set<String>> tagger;
+  private final Function<? super Res, @Nullable Lifetime> lifetime;
+  private final BiPredicate<? super Req, ? super Res> reuseIf;
+  private final @Nullable Revalidator<Req, Res> revalidator;
   private final CacheListener listener;
   private final Ticker ticker;
   private final OffloadManager offload;
@@ -93,6 +100,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     this.responsePredicate = endpoint.responsePredicate();
     this.extractor = endpoint.extractor();
     this.tagger = endpoint.tagger();
+    this.lifetime = endpoint.lifetime();
+    this.reuseIf = endpoint.reuseIf();
+    this.revalidator = endpoint.revalidator().orElse(null);
     this.offload = endpoint.offloadManager();
     this.concurrencyManager = endpoint.concurrencyManager();
     this.dogpileTimeoutNanos = endpoint.dogpileTimeout().toNanos();
@@ -112,7 +122,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     return flow.out;
   }
 
-  /** Computes the key the engine would use for {@code request}. */
+  @Override
   public CompletableFuture<CacheKey> keyOf(Req request) {
     return extractor.extract(request).thenApply(this::key).toCompletableFuture();
   }
@@ -125,15 +135,18 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   /** Writes {@code value} under {@code key} with the policy's timestamps. */
   public CompletableFuture<Void> put(CacheKey key, Res value, Set<String> extraTags) {
     CacheValue<Res> v = newValue(key, value, extraTags);
+    if (v == null) {
+      return CompletableFuture.completedFuture(null);
+    }
     return store.write(key, v).toCompletableFuture();
   }
 
-  /** Removes the entry for {@code key}. */
-  public CompletableFuture<Boolean> invalidate(CacheKey key) {
+  @Override
+  public CompletableFuture<Boolean> invalidateKey(CacheKey key) {
     return store.remove(key).toCompletableFuture();
   }
 
-  /** Removes the entries whose key text matches {@code pattern}. */
+  @Override
   public CompletableFuture<Long> invalidatePattern(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
     if (!(store.backend() instanceof PatternInvalidator p)) {
@@ -144,7 +157,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     return p.invalidatePattern(namespace, pattern).toCompletableFuture();
   }
 
-  /** Removes the entries tagged {@code tag}. */
+  @Override
   public CompletableFuture<Long> invalidateTag(String tag) {
     Objects.requireNonNull(tag, "tag");
     if (!(store.backend() instanceof TagInvalidator t)) {
@@ -307,22 +320,31 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   }
 
   private State<Req, Res> afterPoll(PollCache<Req, Res> s, @Nullable CacheValue<Res> value) {
-    if (value != null) {
+    if (value != null && reusable(s.request(), value.value())) {
       long now = ticker.currentTimeMillis();
       switch (value.freshness(now)) {
         case FRESH:
-          listener.onHit(s.key());
+          Events.safely(() -> listener.onHit(s.key()));
           return new Respond<>(
               CacheResult.of(value.value(), CacheStatus.HIT, age(value, now)), null, null);
         case STALE:
-          listener.onStale(s.key());
+          Events.safely(() -> listener.onStale(s.key()));
           return new HandleStale<>(s.request(), s.key(), value);
         default:
           break;
       }
     }
-    listener.onMiss(s.key());
+    Events.safely(() -> listener.onMiss(s.key()));
     return miss(s.request(), s.key(), null);
+  }
+
+  private boolean reusable(Req request, Res stored) {
+    try {
+      return reuseIf.test(request, stored);
+    } catch (RuntimeException e) {
+      Events.safely(() -> listener.onUserCodeError(namespace, e));
+      return false;
+    }
   }
 
   private static long age(CacheValue<?> value, long now) {
@@ -343,7 +365,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
       return now(miss(s.request(), s.key(), stale));
     }
     if (stalePolicy == StalePolicy.OFFLOAD_REVALIDATE) {
-      offload.spawn(s.key().toString(), () -> revalidate(s.request(), s.key()));
+      offload.spawn(s.key().toString(), () -> revalidate(s.request(), s.key(), stale));
     }
     long now = ticker.currentTimeMillis();
     return now(
@@ -352,9 +374,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   }
 
   /** Background refresh: upstream, response policy, cache write; nobody waits for the answer. */
-  private CompletionStage<?> revalidate(Req request, CacheKey key) {
+  private CompletionStage<?> revalidate(Req request, CacheKey key, CacheValue<Res> stale) {
     Flow<Res> flow = new Flow<>(ticker.nanoTime(), true);
-    drive(new PollUpstream<>(request, key, null, null), flow);
+    drive(new PollUpstream<>(request, key, null, stale), flow);
     return flow.out;
   }
 
@@ -386,7 +408,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
             : s.deadlineNanos();
     long remaining = deadline - ticker.nanoTime();
     if (s.deadlineNanos() == Long.MIN_VALUE) {
-      listener.onDogpileWait(s.key());
+      Events.safely(() -> listener.onDogpileWait(s.key()));
     }
     if (remaining <= 0) {
       return timedOutWaiting(s);
@@ -424,9 +446,21 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
 
   private CompletionStage<State<Req, Res>> pollUpstream(PollUpstream<Req, Res> s) {
     long start = ticker.nanoTime();
+    CacheValue<Res> stale = s.stale();
+    Revalidator<Req, Res> rv = s.key() != null && stale != null ? revalidator : null;
+    Req sent = s.request();
+    if (rv != null) {
+      try {
+        sent = Objects.requireNonNull(rv.conditional(s.request(), stale.value()), "conditional");
+      } catch (RuntimeException e) {
+        Events.safely(() -> listener.onUserCodeError(namespace, e));
+        rv = null;
+      }
+    }
+    Revalidator<Req, Res> revalidating = rv;
     CompletionStage<Res> call;
     try {
-      call = upstream.call(s.request());
+      call = upstream.call(sent);
       if (call == null) {
         call = CompletableFuture.failedFuture(new NullPointerException("upstream returned null"));
       }
@@ -453,7 +487,19 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
           if (key == null) {
             return new Respond<>(CacheResult.of(response, CacheStatus.BYPASS, 0), null, null);
           }
-          return new CheckResponseCachePolicy<>(s.request(), key, response, admission);
+          Res answer = response;
+          if (revalidating != null) {
+            try {
+              Res merged =
+                  revalidating.notModified(Objects.requireNonNull(stale).value(), response);
+              if (merged != null) {
+                answer = merged;
+              }
+            } catch (RuntimeException err) {
+              Events.safely(() -> listener.onUserCodeError(namespace, err));
+            }
+          }
+          return new CheckResponseCachePolicy<>(s.request(), key, answer, admission);
         });
   }
 
@@ -485,6 +531,15 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     CacheValue<Res> value;
     try {
       value = newValue(s.key(), s.response(), Set.of());
+      if (value == null) {
+        // a zero lifetime: answer, but store and share nothing
+        Events.safely(() -> listener.onResponseNotCacheable(s.key()));
+        Admission<Res> admission = s.admission();
+        if (admission != null) {
+          admission.notShareable();
+        }
+        return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, null);
+      }
     } catch (RuntimeException e) {
       Events.safely(() -> listener.onUserCodeError(namespace, e));
       Admission<Res> admission = s.admission();
@@ -503,10 +558,21 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, write);
   }
 
-  private CacheValue<Res> newValue(CacheKey key, Res response, Set<String> extraTags) {
+  /** A value stamped with its lifetime, or {@code null} when its lifetime is zero. */
+  private @Nullable CacheValue<Res> newValue(CacheKey key, Res response, Set<String> extraTags) {
+    long ttl = ttlMillis;
+    long staleFor = staleMillis;
+    Lifetime own = lifetime.apply(response);
+    if (own != null) {
+      if (own.isZero()) {
+        return null;
+      }
+      ttl = own.ttl().toMillis();
+      staleFor = own.stale().toMillis();
+    }
     long now = ticker.currentTimeMillis();
-    long staleAt = saturatedAdd(now, ttlMillis);
-    long expireAt = saturatedAdd(staleAt, staleMillis);
+    long staleAt = saturatedAdd(now, ttl);
+    long expireAt = saturatedAdd(staleAt, staleFor);
     Set<String> tags = tagger.apply(key, response);
     if (!extraTags.isEmpty()) {
       Set<String> all = new java.util.HashSet<>(tags);
