@@ -32,12 +32,13 @@ import org.jspecify.annotations.Nullable;
  * 50 ms). A tier that fails, throws or does not answer in time counts as a miss (or a skipped
  * write) for that tier and is reported to the {@linkplain Builder#listener listener} as {@link
  * CacheListener#onBackendError} with the tier's label, {@code "l1:<name>"} or {@code "l2:<name>"}.
- * So are bytes that are not an envelope at all: they are a miss for that tier, so that a broken
- * entry in L1 does not hide a good one in L2. The composite's own stage fails only when every tier
- * failed.
+ * A valid envelope in one tier is preferred over bytes that are no envelope in the other (also
+ * reported), so that a broken entry in L1 does not hide a good one in L2. The composite's own stage
+ * fails only when every tier failed.
  *
  * <p>The composite also implements {@link PatternInvalidator} and {@link TagInvalidator} when
- * either tier does, and then invalidates in every tier that can.
+ * either tier does, and then invalidates in every tier that can; the count it returns is the larger
+ * of the tiers' counts.
  *
  * <p>Thread-safe when both tiers are.
  *
@@ -113,9 +114,17 @@ public abstract sealed class CompositeBackend implements Backend {
 
   // ---- read
 
-  private record ReadOutcome(byte @Nullable [] bytes, boolean failed) {
-    boolean hit() {
-      return bytes != null;
+  /**
+   * What one tier answered: its bytes ({@code null} for a miss or a failure), whether it failed,
+   * and the envelope header when the bytes are one.
+   */
+  private record ReadOutcome(
+      byte @Nullable [] bytes, boolean failed, Envelope.@Nullable Header header) {
+    static final ReadOutcome FAILED = new ReadOutcome(null, true, null);
+
+    /** A hit holding an envelope. */
+    boolean valid() {
+      return header != null;
     }
   }
 
@@ -127,15 +136,15 @@ public abstract sealed class CompositeBackend implements Backend {
         return readTier(l1, l1Label, key)
             .thenCompose(
                 o1 ->
-                    o1.hit()
+                    o1.valid()
                         ? CompletableFuture.completedFuture(o1.bytes())
-                        : readTier(l2, l2Label, key).thenApply(o2 -> chooseAndRefill(key, o1, o2)));
+                        : readTier(l2, l2Label, key).thenApply(o2 -> choose(key, o1, o2)));
       case RACE:
         return race(key);
       case PARALLEL:
         CompletableFuture<ReadOutcome> r1 = readTier(l1, l1Label, key);
         CompletableFuture<ReadOutcome> r2 = readTier(l2, l2Label, key);
-        return r1.thenCombine(r2, (o1, o2) -> chooseAndRefill(key, o1, o2));
+        return r1.thenCombine(r2, (o1, o2) -> choose(key, o1, o2));
       default:
         throw new AssertionError(policy.read());
     }
@@ -147,22 +156,23 @@ public abstract sealed class CompositeBackend implements Backend {
     CompletableFuture<byte @Nullable []> result = new CompletableFuture<>();
     r1.thenAccept(
         o -> {
-          if (o.hit()) {
+          if (o.valid()) {
             result.complete(o.bytes());
           }
         });
     r2.thenAccept(
         o -> {
-          if (o.hit()) {
+          if (o.valid()) {
             result.complete(o.bytes());
           }
         });
-    // Decides once both tiers answered; complete() is a no-op when a hit already won.
+    // Decides (and refills) once both tiers answered; complete() is a no-op when a hit already
+    // won.
     r1.thenAcceptBoth(
         r2,
         (o1, o2) -> {
           try {
-            result.complete(chooseAndRefill(key, o1, o2));
+            result.complete(choose(key, o1, o2));
           } catch (RuntimeException e) {
             result.completeExceptionally(e);
           }
@@ -171,57 +181,54 @@ public abstract sealed class CompositeBackend implements Backend {
   }
 
   /**
-   * Picks L1's hit, else L2's (with a refill of L1), and for {@link ReadPolicy#PARALLEL} the
-   * fresher of two hits.
+   * Picks what to answer from both tiers' outcomes, and refills L1 when the answer comes from L2:
+   * an envelope over bytes that are not one (so a broken entry in one tier does not hide a good one
+   * in the other), L1 over L2, and for {@link ReadPolicy#PARALLEL} the envelope with more remaining
+   * freshness. Bytes that are no envelope are passed on as they are when neither tier has better,
+   * so the composite stays a faithful byte store; they are never copied into L1.
    */
-  private byte @Nullable [] chooseAndRefill(CacheKey key, ReadOutcome o1, ReadOutcome o2) {
+  private byte @Nullable [] choose(CacheKey key, ReadOutcome o1, ReadOutcome o2) {
     if (o1.failed() && o2.failed()) {
       throw new BackendException("every tier of " + name + " failed to read");
     }
-    byte[] b1 = o1.bytes();
-    byte[] b2 = o2.bytes();
-    if (b2 == null) {
-      return b1;
+    Envelope.Header h1 = o1.header();
+    Envelope.Header h2 = o2.header();
+    if (h1 != null && h2 != null) {
+      return policy.read() == ReadPolicy.PARALLEL && fresher(h2, h1) ? fromL2(key, o2) : o1.bytes();
     }
-    if (b1 != null && !(policy.read() == ReadPolicy.PARALLEL && fresher(b2, b1))) {
-      return b1;
+    if (h1 != null) {
+      if (o2.bytes() != null) {
+        report(
+            l2Label, "read", new BackendException(l2Label + " holds bytes that are no envelope"));
+      }
+      return o1.bytes();
     }
+    if (h2 != null) {
+      if (o1.bytes() != null) {
+        report(
+            l1Label, "read", new BackendException(l1Label + " holds bytes that are no envelope"));
+      }
+      return fromL2(key, o2);
+    }
+    return o1.bytes() != null ? o1.bytes() : o2.bytes();
+  }
+
+  private byte[] fromL2(CacheKey key, ReadOutcome o2) {
+    byte[] bytes = requireNonNull(o2.bytes());
+    Envelope.Header h = requireNonNull(o2.header());
     if (policy.refill() == RefillPolicy.ALWAYS) {
-      refill(key, b2);
+      // The entry's own absolute timestamps: it never outlives its expiry in L1.
+      writeTier(l1, l1Label, key, BackendEntry.of(bytes, h.staleAt(), h.expireAt(), h.tags()));
     }
-    return b2;
+    return bytes;
   }
 
-  /** Whether envelope {@code a} has more remaining freshness than {@code b}; garbage has none. */
-  private static boolean fresher(byte[] a, byte[] b) {
-    Envelope.Header ha = headerOrNull(a);
-    Envelope.Header hb = headerOrNull(b);
-    if (ha == null) {
-      return false;
+  /** Whether {@code a} has more remaining freshness than {@code b}. */
+  private static boolean fresher(Envelope.Header a, Envelope.Header b) {
+    if (a.staleAt() != b.staleAt()) {
+      return a.staleAt() > b.staleAt();
     }
-    if (hb == null) {
-      return true;
-    }
-    if (ha.staleAt() != hb.staleAt()) {
-      return ha.staleAt() > hb.staleAt();
-    }
-    return ha.expireAt() > hb.expireAt();
-  }
-
-  private static Envelope.@Nullable Header headerOrNull(byte[] bytes) {
-    try {
-      return Envelope.header(bytes);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private void refill(CacheKey key, byte[] bytes) {
-    Envelope.Header h = headerOrNull(bytes);
-    if (h == null) {
-      return;
-    }
-    writeTier(l1, l1Label, key, BackendEntry.of(bytes, h.staleAt(), h.expireAt(), h.tags()));
+    return a.expireAt() > b.expireAt();
   }
 
   private CompletableFuture<ReadOutcome> readTier(Backend tier, String label, CacheKey key) {
@@ -230,19 +237,18 @@ public abstract sealed class CompositeBackend implements Backend {
             (bytes, error) -> {
               if (error != null) {
                 report(label, "read", error);
-                return new ReadOutcome(null, true);
+                return ReadOutcome.FAILED;
               }
-              if (bytes != null) {
-                try {
-                  Envelope.header(bytes);
-                } catch (RuntimeException notAnEnvelope) {
-                  // Broken bytes in one tier must not hide a good entry in the other.
-                  report(label, "read", notAnEnvelope);
-                  return new ReadOutcome(null, false);
-                }
-              }
-              return new ReadOutcome(bytes, false);
+              return new ReadOutcome(bytes, false, bytes == null ? null : headerOrNull(bytes));
             });
+  }
+
+  private static Envelope.@Nullable Header headerOrNull(byte[] bytes) {
+    try {
+      return Envelope.header(bytes);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   // ---- write
@@ -369,7 +375,11 @@ public abstract sealed class CompositeBackend implements Backend {
     CompletionStage<Long> call(Backend tier);
   }
 
-  /** Runs an invalidation in every tier that has the ability, summing the counts. */
+  /**
+   * Runs an invalidation in every tier that has the ability. The count is the larger of the tiers'
+   * counts: an entry written through both tiers is one entry, not two. (It is exact when one tier
+   * holds every entry the other does, and otherwise an estimate, as the contract allows.)
+   */
   private CompletionStage<Long> sumOverTiers(String operation, Class<?> ability, TierCall call) {
     List<CompletableFuture<@Nullable Long>> counts = new ArrayList<>(2);
     Backend[] tiers = {l1, l2};
@@ -395,19 +405,19 @@ public abstract sealed class CompositeBackend implements Backend {
     return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
         .thenApply(
             v -> {
-              long sum = 0;
+              long max = 0;
               boolean any = false;
               for (CompletableFuture<@Nullable Long> c : counts) {
                 Long n = c.join();
                 if (n != null) {
-                  sum += n;
+                  max = Math.max(max, n);
                   any = true;
                 }
               }
               if (!any) {
                 throw new BackendException("every tier of " + name + " failed to " + operation);
               }
-              return sum;
+              return max;
             });
   }
 
