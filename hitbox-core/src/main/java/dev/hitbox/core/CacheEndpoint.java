@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * @param <Res> the response type
  */
 public final class CacheEndpoint<Req, Res> {
+  /** The bound on each backend call unless set otherwise. */
+  public static final Duration DEFAULT_BACKEND_TIMEOUT = Duration.ofMillis(50);
+
   private final String name;
   private final CachePolicy policy;
   private final Backend backend;
@@ -234,7 +237,8 @@ public final class CacheEndpoint<Req, Res> {
     private Executor executor = ForkJoinPool.commonPool();
     private @Nullable OffloadManager offloadManager;
     private @Nullable ConcurrencyManager concurrencyManager;
-    private Duration backendTimeout = Duration.ofMillis(50);
+    private Duration backendTimeout = DEFAULT_BACKEND_TIMEOUT;
+    private boolean backendTimeoutSet;
     private Duration dogpileTimeout = Duration.ofSeconds(30);
     private int keyVersion;
 
@@ -362,12 +366,15 @@ public final class CacheEndpoint<Req, Res> {
     }
 
     /**
-     * Bounds each backend call (default 50 ms): past it a read is a miss and a write is skipped.
+     * Bounds each backend call (default 50 ms; for a {@link CompositeBackend}, at least twice its
+     * tier timeout plus 10 ms, so a sequential read can reach its last tier): past it a read is a
+     * miss and a write is skipped.
      *
      * @throws ConfigurationException unless positive
      */
     public Builder<Req, Res> backendTimeout(Duration timeout) {
       this.backendTimeout = positive("backend_timeout", timeout);
+      this.backendTimeoutSet = true;
       return this;
     }
 
@@ -418,6 +425,14 @@ public final class CacheEndpoint<Req, Res> {
       if (c == null) {
         throw new ConfigurationException(
             "endpoint " + name + ": codec is not set (expected: a ValueCodec)");
+      }
+      if (!backendTimeoutSet && b instanceof CompositeBackend composite) {
+        // A sequential read may wait out one tier's timeout before asking the next: leave it
+        // the time to reach the last tier instead of turning its hits into misses.
+        Duration tiers = composite.tierTimeout().multipliedBy(2).plusMillis(10);
+        if (tiers.compareTo(backendTimeout) > 0) {
+          backendTimeout = tiers;
+        }
       }
       return new CacheEndpoint<>(this, b, c);
     }
