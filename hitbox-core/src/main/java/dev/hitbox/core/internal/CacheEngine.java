@@ -428,6 +428,10 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
               }
               if (outcome.kind() == WaitOutcome.Kind.VALUE) {
                 CacheValue<Res> v = outcome.value();
+                if (!reusable(s.request(), v.value())) {
+                  // the leader's answer is another variant (e.g. another Vary value)
+                  return new PollUpstream<>(s.request(), s.key(), null, s.stale());
+                }
                 long now = ticker.currentTimeMillis();
                 return new Respond<>(
                     CacheResult.of(v.value(), CacheStatus.MISS, age(v, now)), null, null);

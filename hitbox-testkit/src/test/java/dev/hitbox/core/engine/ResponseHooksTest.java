@@ -126,4 +126,24 @@ class ResponseHooksTest {
     assertThat(cached.call("k").join()).isEqualTo("e2|body-e2");
     assertThat(sent).containsExactly("k", "k?if=e1", "k?if=e1");
   }
+
+  @Test
+  void aWaiterWhoseRequestTheLeadersAnswerMayNotServeGoesUpstreamItself() {
+    CachedUpstream<String, String> cached =
+        f.cached(
+            CachePolicy.builder().ttl(Duration.ofSeconds(60)).concurrency(1).build(),
+            b ->
+                b.extractor(dev.hitbox.core.spi.KeyExtractor.of(r -> List.of()))
+                    .reuseIf((req, res) -> res.equals("v:" + req)));
+    f.upstream.hold();
+
+    CompletableFuture<String> en = cached.call("en");
+    CompletableFuture<String> de = cached.call("de");
+    f.upstream.release();
+    org.awaitility.Awaitility.await().until(() -> de.isDone());
+
+    assertThat(en.join()).isEqualTo("v:en");
+    assertThat(de.join()).isEqualTo("v:de");
+    assertThat(f.upstream.calls()).isEqualTo(2);
+  }
 }
