@@ -543,6 +543,17 @@ class HttpCacheTest {
   }
 
   @Test
+  void onlyGetAndHeadAreCachedByDefault() {
+    CachedUpstream<HttpRequest, HttpResponse> cached = f.cached();
+    for (String m : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
+      HttpRequest r = HttpRequest.builder().method(m).uri("/a").body("x").build();
+      assertThat(exchange(cached, r).status()).as(m).isEqualTo(CacheStatus.BYPASS);
+      assertThat(exchange(cached, r).status()).as(m).isEqualTo(CacheStatus.BYPASS);
+    }
+    assertThat(f.backend.writes()).isZero();
+  }
+
+  @Test
   void onlyCacheableStatusesAreStoredByDefault() {
     f.answer = r -> HttpResponse.builder().status(Integer.parseInt(r.path().substring(1))).build();
     CachedUpstream<HttpRequest, HttpResponse> cached = f.cached();
