@@ -220,7 +220,9 @@ public final class HttpCache {
     b.add("X-Cache-Status", r.status() == CacheStatus.BYPASS ? "MISS" : r.status().name());
     b.add("Age", Long.toString(age));
     HttpHeaders decorated = b.build();
-    if (HttpSemantics.clientNotModified(ifNoneMatch, ifModifiedSince, res)) {
+    // A streamed body (over the response limit) is passed on whole rather than left unread.
+    if (res.body().isBuffered()
+        && HttpSemantics.clientNotModified(ifNoneMatch, ifModifiedSince, res)) {
       HttpHeaders.Builder nm = HttpHeaders.builder();
       for (int i = 0; i < decorated.size(); i++) {
         String name = decorated.name(i);
