@@ -51,6 +51,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private boolean responseStarted;
   private boolean readNextWhenEnded;
+  private boolean readWhenWritable;
   private boolean keepAlive;
   private boolean headRequest;
   private HttpVersion version = HttpVersion.HTTP_1_1;
@@ -147,12 +148,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     if (body == HttpBody.empty() && backlog.isEmpty()) {
       ctx.read(); // the empty end of the message (usually decoded with the head already)
     }
-    armRequestTimer(id);
     CompletableFuture<HttpResponse> answer;
     try {
       answer = server.handle(request, start);
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
+    }
+    if (!answer.isDone()) {
+      armRequestTimer(id); // a hit answers at once and needs none
     }
     answer.whenComplete(
         (res, err) -> {
@@ -246,14 +249,19 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
               noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body.byteBuffer()),
               h,
               Messages.TRUSTED_HEADERS.newEmptyHeaders());
-      c.writeAndFlush(full)
-          .addListener(
-              w -> {
-                if (!w.isSuccess()) {
+      if (close) {
+        c.writeAndFlush(full)
+            .addListener(
+                w -> {
                   c.close();
-                }
-                exchangeOver(id);
-              });
+                  exchangeOver(id);
+                });
+      } else {
+        // Written in order on this connection: the next request may be read meanwhile. A
+        // failed write reaches exceptionCaught, which closes the connection.
+        c.writeAndFlush(full, c.voidPromise());
+        exchangeOver(id);
+      }
       return;
     }
     c.write(new DefaultHttpResponse(version, status, h));
@@ -296,7 +304,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         dispatch(c, backlog.poll());
       }
       if (!inExchange || !requestEnded) {
-        c.read();
+        readWhenWritable(c);
       }
       return;
     }
@@ -305,6 +313,18 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       readNextWhenEnded = true; // the empty end of the message has not been read yet
     } else {
       c.close(); // a request body nobody read (or still being read): the stream is out of step
+    }
+  }
+
+  /**
+   * Reads on, unless the client is not reading its answers (the connection's outbound buffer is
+   * full): then the next read waits until it is writable again.
+   */
+  private void readWhenWritable(ChannelHandlerContext c) {
+    if (c.channel().isWritable()) {
+      c.read();
+    } else {
+      readWhenWritable = true;
     }
   }
 
@@ -369,6 +389,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     BodyWriter w = responseWriter;
     if (w != null) {
       w.writable();
+    }
+    if (readWhenWritable && ctx.channel().isWritable()) {
+      readWhenWritable = false;
+      ctx.read();
     }
     ctx.fireChannelWritabilityChanged();
   }

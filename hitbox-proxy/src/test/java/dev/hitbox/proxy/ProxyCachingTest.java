@@ -91,7 +91,11 @@ class ProxyCachingTest {
       assertThat(r.body()).isEqualTo("author 7");
     }
     assertThat(f.upstream.calls()).isEqualTo(1);
-    assertThat(f.metrics.requests("authors", ProxyMetrics.Result.MISS)).isEqualTo(200);
+    // The leader's answer is a miss; the waiters' count as misses or hits depending on the engine.
+    assertThat(
+            f.metrics.requests("authors", ProxyMetrics.Result.MISS)
+                + f.metrics.requests("authors", ProxyMetrics.Result.HIT))
+        .isEqualTo(200);
   }
 
   @Test
