@@ -14,9 +14,6 @@ module dev.hitbox.proxy {
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
   requires com.fasterxml.jackson.databind;
-  // The demo's --http mode: its slow upstream and its load clients.
-  requires java.net.http;
-  requires jdk.httpserver;
   requires static org.jspecify;
 
   exports dev.hitbox.proxy;

@@ -40,6 +40,7 @@ final class UpstreamClient {
   final String authority;
   private final String basePath;
   private final FixedChannelPool pool;
+  private volatile boolean closed;
 
   UpstreamClient(Transport transport, ProxySettings settings, ProxyMetrics metrics) {
     this.settings = settings;
@@ -117,6 +118,10 @@ final class UpstreamClient {
   }
 
   void acquire(Attempt a) {
+    if (closed) {
+      a.fail(this, new UpstreamException(502, "the proxy is shutting down"));
+      return;
+    }
     Future<Channel> f = pool.acquire();
     f.addListener(
         done -> {
@@ -141,6 +146,10 @@ final class UpstreamClient {
   }
 
   void release(Channel ch) {
+    if (closed) {
+      ch.close(); // the pool is gone; so are its threads soon
+      return;
+    }
     pool.release(ch);
   }
 
@@ -173,8 +182,14 @@ final class UpstreamClient {
     return m.length() > 120 ? m.substring(0, 120) : colon > 0 ? m.substring(colon + 2) : m;
   }
 
+  /** Closes every pooled connection; connections still in use are closed when released. */
   void close() {
-    pool.close();
+    closed = true;
+    try {
+      pool.closeAsync().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      // closing anyway
+    }
   }
 
   /** One request's way upstream, retried at most once. */

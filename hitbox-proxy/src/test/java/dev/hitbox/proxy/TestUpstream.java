@@ -24,6 +24,10 @@ import java.util.function.Function;
  * counts every request and answers with what the test's handler says, at once or when a gate opens.
  */
 final class TestUpstream implements AutoCloseable {
+  static {
+    System.setProperty(
+        "sun.net.httpserver.nodelay", "true"); // no Nagle delay between head and body
+  }
 
   /** A request as the upstream received it. */
   record Seen(String method, String uri, Headers headers, byte[] body) {

@@ -19,6 +19,8 @@ public final class BenchUpstream {
 
   /** Starts the upstream on 127.0.0.1:PORT and serves until killed. */
   public static void main(String[] args) throws IOException {
+    System.setProperty(
+        "sun.net.httpserver.nodelay", "true"); // no Nagle delay between head and body
     int port = Integer.parseInt(args[0]);
     long delayMs = args.length > 1 ? Long.parseLong(args[1]) : 20;
     AtomicLong calls = new AtomicLong();

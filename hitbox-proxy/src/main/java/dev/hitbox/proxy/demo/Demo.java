@@ -8,7 +8,9 @@ import java.util.List;
  * catalog service with a p99 latency of about 450 ms is loaded by concurrent clients with Zipf key
  * popularity, first directly and then through a Hitbox cache (Caffeine, stale-while-revalidate,
  * dogpile prevention); a side-by-side table of measured latency, upstream calls, hit rate, stale
- * serves and dogpile waits follows. {@code ./hitbox demo --help} lists the options.
+ * serves and dogpile waits follows. With {@code --http} the same runs over HTTP on loopback: the
+ * service behind a JDK HTTP server, the cache in a running {@code HitboxProxy}. {@code ./hitbox
+ * demo --help} lists the options.
  */
 public final class Demo {
   private Demo() {}
@@ -38,17 +40,20 @@ public final class Demo {
       out.print(DemoOptions.USAGE);
       return 0;
     }
+    boolean http = list.contains("--http");
     DemoOptions options;
     try {
-      options = DemoOptions.parse(args);
+      options =
+          DemoOptions.parse(list.stream().filter(a -> !a.equals("--http")).toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       err.println("hitbox demo: " + e.getMessage());
       err.println("Run './hitbox demo --help' for the options.");
       return 2;
     }
-    out.print(Report.config(options));
+    out.print(Report.config(options, http));
     out.flush();
-    Report report = DemoRun.run(options, terminal ? Progress.terminal(err) : Progress.lines(err));
+    Progress progress = terminal ? Progress.terminal(err) : Progress.lines(err);
+    Report report = http ? HttpDemoRun.run(options, progress) : DemoRun.run(options, progress);
     out.println();
     out.print(report.render());
     out.flush();

@@ -54,6 +54,8 @@ record DemoOptions(Duration duration, int clients, double rate, int keys, double
         --keys N         catalog pages (category x page), 1 to 1000000 (default 500)
         --zipf S         popularity skew, 0 (uniform) to 5 (default 1.0)
         --seed N         seed of the random draws (default 42)
+        --http           runs the same over HTTP on 127.0.0.1: the service behind an HTTP server,
+                         the cache in the real proxy (./hitbox proxy) in front of it
         -h, --help       prints this help
       """;
 

@@ -98,7 +98,7 @@ final class DemoRun {
         .build();
   }
 
-  private static ScheduledThreadPoolExecutor daemonScheduler(String name) {
+  static ScheduledThreadPoolExecutor daemonScheduler(String name) {
     ScheduledThreadPoolExecutor s =
         new ScheduledThreadPoolExecutor(
             1,

@@ -15,10 +15,28 @@ import java.util.Locale;
 record Report(DemoOptions options, PhaseResult direct, PhaseResult cached, long cacheErrors) {
   private static final String ROW = "%-18s%12s%14s   %s%n";
 
-  /** The configuration lines printed before the run starts. */
+  /** The configuration lines printed before the in-process run starts. */
   static String config(DemoOptions o) {
+    return config(o, false);
+  }
+
+  /**
+   * The configuration lines printed before the run starts.
+   *
+   * @param http whether the run goes over HTTP through the proxy ({@code --http})
+   */
+  static String config(DemoOptions o, boolean http) {
     StringBuilder sb = new StringBuilder();
-    sb.append("Hitbox demo: the API-gateway case study, in one process\n");
+    sb.append(
+        http
+            ? "Hitbox demo: the API-gateway case study, over HTTP through the proxy\n"
+            : "Hitbox demo: the API-gateway case study, in one process\n");
+    if (http) {
+      line(
+          sb,
+          "http",
+          "clients -> hitbox proxy -> catalog service, HTTP/1.1 keep-alive on 127.0.0.1");
+    }
     line(
         sb,
         "catalog service",
@@ -44,7 +62,8 @@ record Report(DemoOptions options, PhaseResult direct, PhaseResult cached, long 
     line(
         sb,
         "cache",
-        "Caffeine, ttl %s, stale %s, OFFLOAD_REVALIDATE, concurrency 1",
+        (http ? "hitbox proxy endpoint /catalog/{category}/{page}, " : "")
+            + "Caffeine, ttl %s, stale %s, OFFLOAD_REVALIDATE, concurrency 1",
         time(o.ttl()),
         time(o.stale()));
     line(
