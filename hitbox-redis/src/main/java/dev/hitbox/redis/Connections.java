@@ -230,7 +230,9 @@ final class Connections {
   }
 
   private RedisURI uri(RedisURI.Builder b) {
-    b.withSsl(settings.tls()).withTimeout(settings.commandTimeout());
+    // Lettuce bounds the connection handshake (HELLO, AUTH, SELECT, PING) by the URI's timeout;
+    // commands are bounded by the TimeoutOptions of the client options.
+    b.withSsl(settings.tls()).withTimeout(settings.connectTimeout());
     if (settings.tls()) {
       b.withVerifyPeer(settings.verifyPeer());
     }

@@ -13,8 +13,6 @@ import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
 import dev.hitbox.redis.Settings.HostPort;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisCredentials;
-import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -390,17 +388,9 @@ public final class RedisBackend
         this.sentinelMaster = null;
         this.sentinels = List.of();
       }
-      this.username = null;
-      this.password = null;
-      if (uri.getCredentialsProvider()
-          instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider credentials) {
-        RedisCredentials given = credentials.resolveCredentialsNow();
-        if (given != null) {
-          this.username = given.hasUsername() ? given.getUsername() : null;
-          char[] pw = given.hasPassword() ? given.getPassword() : null;
-          this.password = pw == null || pw.length == 0 ? null : new String(pw);
-        }
-      }
+      String[] credentials = credentials(connectionString);
+      this.username = credentials[0];
+      this.password = credentials[1];
       this.database = checkDatabase(uri.getDatabase());
       this.tls = uri.isSsl();
       return this;
@@ -786,6 +776,46 @@ public final class RedisBackend
             setting + ": \"" + node + "\" (expected: host:port with a port in 1..65535)");
       }
       return new HostPort(h, p);
+    }
+
+    /**
+     * The user and password of a connection string, percent-decoded as Lettuce reads them: {@code
+     * user:password@}, {@code :password@} or {@code password@}; each {@code null} when absent.
+     */
+    private static @Nullable String[] credentials(String connectionString) {
+      int scheme = connectionString.indexOf("://");
+      String rest = connectionString.substring(scheme + 3);
+      int at = rest.lastIndexOf('@');
+      if (at < 0) {
+        return new String[2];
+      }
+      String userInfo = rest.substring(0, at);
+      int colon = userInfo.indexOf(':');
+      String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
+      String pass = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
+      return new String[] {user.isEmpty() ? null : user, pass.isEmpty() ? null : pass};
+    }
+
+    private static String decode(String s) {
+      if (s.indexOf('%') < 0) {
+        return s;
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        int hi = c == '%' && i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+        int lo = hi < 0 ? -1 : Character.digit(s.charAt(i + 2), 16);
+        if (lo >= 0) {
+          out.write(hi << 4 | lo);
+          i += 2;
+        } else {
+          int cp = s.codePointAt(i);
+          out.writeBytes(
+              new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          i += Character.charCount(cp) - 1;
+        }
+      }
+      return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The connection string with any password replaced by {@code ***}. */
