@@ -68,8 +68,12 @@ final class Connections {
         shared[i] =
             new SharedConnection(
                 settings.target(),
+                // connectAsync needs the topology loaded first, and loading it must not block
                 () ->
-                    c.connectAsync(ByteArrayCodec.INSTANCE)
+                    c.refreshPartitionsAsync()
+                        .toCompletableFuture()
+                        .thenCompose(v -> c.connectAsync(ByteArrayCodec.INSTANCE))
+                        .thenCompose(Connections::openNodeConnections)
                         .thenApply(conn -> new Connected(conn, conn.async(), conn)),
                 settings.ticker(),
                 backoff);
@@ -93,6 +97,23 @@ final class Connections {
                 backoff);
       }
     }
+  }
+
+  /**
+   * Opens the connection to every master before the cluster connection is used: Lettuce opens them
+   * on first use otherwise, and rejects the commands that arrive while one is opening.
+   */
+  private static CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>>
+      openNodeConnections(StatefulRedisClusterConnection<byte[], byte[]> conn) {
+    List<CompletableFuture<?>> nodes = new ArrayList<>();
+    for (RedisClusterNode node : conn.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        // by address: that is how Lettuce looks up the connection of a slot's master
+        nodes.add(conn.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+      }
+    }
+    return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new))
+        .handle((v, e) -> conn); // a master that is down is retried on use, as any other time
   }
 
   /** Where this connects, for messages. */
@@ -134,7 +155,8 @@ final class Connections {
                   new ArrayList<>();
               for (RedisClusterNode node : cluster.getPartitions()) {
                 if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                  nodes.add(cluster.getConnectionAsync(node.getNodeId()));
+                  nodes.add(
+                      cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
                 }
               }
               if (nodes.isEmpty()) {
