@@ -304,6 +304,9 @@ final class Connections {
     return b.build();
   }
 
+  // Lettuce 7 deprecates choosing adaptive refresh triggers without an alternative in this
+  // version; we want the topology refreshed on redirects and on reconnects.
+  @SuppressWarnings("deprecation")
   private ClusterClientOptions clusterOptions() {
     ClusterClientOptions.Builder b =
         ClusterClientOptions.builder()
@@ -315,7 +318,12 @@ final class Connections {
             .topologyRefreshOptions(
                 ClusterTopologyRefreshOptions.builder()
                     .enablePeriodicRefresh(Duration.ofSeconds(30))
-                    .enableAllAdaptiveRefreshTriggers()
+                    .enableAdaptiveRefreshTrigger(
+                        ClusterTopologyRefreshOptions.RefreshTrigger.MOVED_REDIRECT,
+                        ClusterTopologyRefreshOptions.RefreshTrigger.ASK_REDIRECT,
+                        ClusterTopologyRefreshOptions.RefreshTrigger.PERSISTENT_RECONNECTS,
+                        ClusterTopologyRefreshOptions.RefreshTrigger.UNCOVERED_SLOT,
+                        ClusterTopologyRefreshOptions.RefreshTrigger.UNKNOWN_NODE)
                     .build());
     SslOptions ssl = sslOptions();
     if (ssl != null) {
