@@ -126,12 +126,13 @@ class RedisFaultTest {
 
   @Test
   void slowRedisIsBoundedByTheBackendTimeout() throws Exception {
-    Duration delay = Duration.ofMillis(400);
+    Duration delay = Duration.ofMillis(700);
     Duration backendTimeout = Duration.ofMillis(50);
+    // not verified: the first requests also wait on the (slow) handshake, within the same bound
     try (RedisServer redis = RedisServer.launch();
         DelayingProxy proxy = new DelayingProxy(redis.port(), delay);
         RedisBackend backend =
-            RedisBackend.builder().host("127.0.0.1").port(proxy.port()).buildVerified()) {
+            RedisBackend.builder().host("127.0.0.1").port(proxy.port()).build()) {
       CountingListener listener = new CountingListener();
       CachedUpstream<String, String> cached =
           CacheEndpoint.<String, String>builder("slow")
@@ -143,7 +144,7 @@ class RedisFaultTest {
               .wrap(CountingUpstream.answering(k -> "value of " + k));
 
       long slowest = 0;
-      for (int i = 0; i < 30; i++) {
+      for (int i = 0; i < 40; i++) {
         String key = "k" + (i % 3);
         long start = System.nanoTime();
         CacheResult<String> r = cached.exchange(key).get(5, TimeUnit.SECONDS);
@@ -152,8 +153,9 @@ class RedisFaultTest {
         assertThat(r.value()).isEqualTo("value of " + key);
       }
 
-      // far below the 400 ms Redis takes: the engine gave up on Redis after 50 ms each time
-      assertThat(slowest).as("slowest request, ms").isLessThan(300);
+      // far below the 700 ms Redis takes to answer: the engine gave up after 50 ms each time
+      // (the margin is for a busy test machine)
+      assertThat(slowest).as("slowest request, ms").isLessThan(450);
       assertThat(listener.backendErrors.get()).as("backend timeouts counted").isPositive();
     }
   }
