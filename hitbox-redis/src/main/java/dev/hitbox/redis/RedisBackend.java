@@ -45,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  *       connection per call.
  *   <li><b>Fail open.</b> {@link Builder#build()} does not wait for Redis: while it is unreachable,
  *       misconfigured or reconnecting, calls fail at once (the engine turns that into a miss or a
- *       skipped write and counts it) and the connection is retried in the background; when Redis is
+ *       skipped write and counts it); a first connection that failed is retried by the next call
+ *       after a short back-off, and Lettuce reconnects an established one by itself; when Redis is
  *       back, hits resume without rebuilding anything. {@link Builder#buildVerified()} instead
  *       checks the connection at startup and throws a clear error.
  *   <li><b>Pattern invalidation</b> scans ({@code SCAN}, never {@code KEYS}) every master for the
