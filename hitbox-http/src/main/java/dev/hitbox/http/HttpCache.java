@@ -220,7 +220,9 @@ public final class HttpCache {
     b.add("X-Cache-Status", r.status() == CacheStatus.BYPASS ? "MISS" : r.status().name());
     b.add("Age", Long.toString(age));
     HttpHeaders decorated = b.build();
-    if (HttpSemantics.clientNotModified(ifNoneMatch, ifModifiedSince, res)) {
+    // A streamed body (over the response limit) is passed on whole rather than left unread.
+    if (res.body().isBuffered()
+        && HttpSemantics.clientNotModified(ifNoneMatch, ifModifiedSince, res)) {
       HttpHeaders.Builder nm = HttpHeaders.builder();
       for (int i = 0; i < decorated.size(); i++) {
         String name = decorated.name(i);
@@ -370,7 +372,8 @@ public final class HttpCache {
     private @Nullable CacheListener listener;
     private @Nullable Ticker ticker;
     private Consumer<CacheEndpoint.Builder<HttpRequest, HttpResponse>> configure = b -> {};
-    private CachePredicate<? super HttpRequest> requestPredicate = RequestPredicate.always();
+    private CachePredicate<? super HttpRequest> requestPredicate =
+        RequestPredicate.method("GET", "HEAD");
     private CachePredicate<? super HttpResponse> responsePredicate =
         ResponsePredicate.statusIn(
             HttpSemantics.HEURISTICALLY_CACHEABLE.stream()
@@ -426,7 +429,9 @@ public final class HttpCache {
     }
 
     /**
-     * Sets which requests may be cached (default all), on top of the safety rules.
+     * Sets which requests may be cached (default {@code GET} and {@code HEAD}), on top of the
+     * safety rules. When it lets other methods through, make the key tell their bodies apart (e.g.
+     * {@link HttpExtractor#bodyHash()} or {@link HttpExtractor#bodyJq}).
      *
      * <p>Use {@link RequestPredicate}s: the cache reads a request body only when one of them (or an
      * extractor) looks at it; another kind of predicate sees the body as the integration gave it.

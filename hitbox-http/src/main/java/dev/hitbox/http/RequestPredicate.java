@@ -172,7 +172,7 @@ public abstract class RequestPredicate implements CachePredicate<HttpRequest> {
   /** Passes when every one of {@code predicates} passes (none: always); stops at the first no. */
   @SafeVarargs
   public static RequestPredicate allOf(CachePredicate<? super HttpRequest>... predicates) {
-    return allOf(List.of(requireNonNull(predicates, "predicates")));
+    return allOf(listOf(predicates));
   }
 
   /** Passes when every one of {@code predicates} passes (none: always); stops at the first no. */
@@ -188,7 +188,7 @@ public abstract class RequestPredicate implements CachePredicate<HttpRequest> {
   /** Passes when any of {@code predicates} passes (none: never); stops at the first yes. */
   @SafeVarargs
   public static RequestPredicate anyOf(CachePredicate<? super HttpRequest>... predicates) {
-    return anyOf(List.of(requireNonNull(predicates, "predicates")));
+    return anyOf(listOf(predicates));
   }
 
   /** Passes when any of {@code predicates} passes (none: never); stops at the first yes. */
@@ -234,6 +234,17 @@ public abstract class RequestPredicate implements CachePredicate<HttpRequest> {
   @Override
   public String toString() {
     return description;
+  }
+
+  @SafeVarargs
+  private static List<CachePredicate<? super HttpRequest>> listOf(
+      CachePredicate<? super HttpRequest>... predicates) {
+    requireNonNull(predicates, "predicates");
+    List<CachePredicate<? super HttpRequest>> list = new ArrayList<>(predicates.length);
+    for (CachePredicate<? super HttpRequest> p : predicates) {
+      list.add(p);
+    }
+    return list;
   }
 
   private static List<RequestPredicate> adapt(

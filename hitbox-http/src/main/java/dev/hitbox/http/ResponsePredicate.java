@@ -185,7 +185,7 @@ public abstract class ResponsePredicate implements CachePredicate<HttpResponse> 
   /** Passes when every one of {@code predicates} passes (none: always); stops at the first no. */
   @SafeVarargs
   public static ResponsePredicate allOf(CachePredicate<? super HttpResponse>... predicates) {
-    return allOf(List.of(requireNonNull(predicates, "predicates")));
+    return allOf(listOf(predicates));
   }
 
   /** Passes when every one of {@code predicates} passes (none: always); stops at the first no. */
@@ -201,7 +201,7 @@ public abstract class ResponsePredicate implements CachePredicate<HttpResponse> 
   /** Passes when any of {@code predicates} passes (none: never); stops at the first yes. */
   @SafeVarargs
   public static ResponsePredicate anyOf(CachePredicate<? super HttpResponse>... predicates) {
-    return anyOf(List.of(requireNonNull(predicates, "predicates")));
+    return anyOf(listOf(predicates));
   }
 
   /** Passes when any of {@code predicates} passes (none: never); stops at the first yes. */
@@ -247,6 +247,17 @@ public abstract class ResponsePredicate implements CachePredicate<HttpResponse> 
   @Override
   public String toString() {
     return description;
+  }
+
+  @SafeVarargs
+  private static List<CachePredicate<? super HttpResponse>> listOf(
+      CachePredicate<? super HttpResponse>... predicates) {
+    requireNonNull(predicates, "predicates");
+    List<CachePredicate<? super HttpResponse>> list = new ArrayList<>(predicates.length);
+    for (CachePredicate<? super HttpResponse> p : predicates) {
+      list.add(p);
+    }
+    return list;
   }
 
   private static List<ResponsePredicate> adapt(

@@ -298,6 +298,33 @@ class HttpCacheTest {
   }
 
   @Test
+  void aBackgroundRevalidationServesStaleAndA304RefreshesTheEntry() {
+    f.answer =
+        r ->
+            r.headers().contains("If-None-Match")
+                ? HttpResponse.builder().status(304).header("X-Checked", "yes").build()
+                : HttpResponse.builder().header("ETag", "\"v1\"").body("original").build();
+    CachedUpstream<HttpRequest, HttpResponse> cached =
+        f.cached(
+            f.builder()
+                .policy(HttpFixture.policy(10, 60, StalePolicy.OFFLOAD_REVALIDATE))
+                .configure(b -> b.executor(Runnable::run))
+                .build());
+    call(cached, get("/doc"));
+    f.advance(20);
+
+    HttpResponse stale = call(cached, get("/doc"));
+    HttpResponse hit = call(cached, get("/doc"));
+
+    assertThat(xcs(stale)).isEqualTo("STALE");
+    assertThat(stale.headers().contains("X-Checked")).isFalse();
+    assertThat(f.received.get(1).headers().first("If-None-Match")).isEqualTo("\"v1\"");
+    assertThat(xcs(hit)).isEqualTo("HIT");
+    assertThat(hit.headers().first("X-Checked")).isEqualTo("yes");
+    assertThat(hit.body().text()).isEqualTo("original");
+  }
+
+  @Test
   void aStaleEntryWithLastModifiedIsRevalidatedWithIfModifiedSince() {
     String lm = "Tue, 15 Nov 1994 12:45:26 GMT";
     f.answer =
@@ -540,6 +567,17 @@ class HttpCacheTest {
     assertThat(xcs(call(cached, HttpRequest.builder().method("HEAD").uri("/a").build())))
         .isEqualTo("HIT");
     assertThat(f.upstream.calls()).isEqualTo(3);
+  }
+
+  @Test
+  void onlyGetAndHeadAreCachedByDefault() {
+    CachedUpstream<HttpRequest, HttpResponse> cached = f.cached();
+    for (String m : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
+      HttpRequest r = HttpRequest.builder().method(m).uri("/a").body("x").build();
+      assertThat(exchange(cached, r).status()).as(m).isEqualTo(CacheStatus.BYPASS);
+      assertThat(exchange(cached, r).status()).as(m).isEqualTo(CacheStatus.BYPASS);
+    }
+    assertThat(f.backend.writes()).isZero();
   }
 
   @Test

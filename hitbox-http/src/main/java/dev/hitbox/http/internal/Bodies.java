@@ -342,25 +342,26 @@ public final class Bodies {
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
       Objects.requireNonNull(subscriber, "subscriber");
+      boolean first;
       synchronized (this) {
-        if (downstream == null) {
+        first = downstream == null;
+        if (first) {
           downstream = subscriber;
-          subscriber = null;
         }
       }
-      if (subscriber != null) {
-        subscriber.onSubscribe(
-            new Flow.Subscription() {
-              @Override
-              public void request(long n) {}
-
-              @Override
-              public void cancel() {}
-            });
-        subscriber.onError(new IllegalStateException("body: a stream that was consumed already"));
+      if (first) {
+        subscriber.onSubscribe(this);
         return;
       }
-      Objects.requireNonNull(downstream).onSubscribe(this);
+      subscriber.onSubscribe(
+          new Flow.Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
+          });
+      subscriber.onError(new IllegalStateException("body: a stream that was consumed already"));
     }
 
     @Override
