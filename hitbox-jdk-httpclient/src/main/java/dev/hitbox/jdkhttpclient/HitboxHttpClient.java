@@ -288,8 +288,18 @@ public final class HitboxHttpClient extends HttpClient {
 
     /**
      * Sets the methods whose requests go through the cache (default {@code GET} and {@code HEAD});
-     * requests with other methods go to the wrapped client unchanged. Add {@code POST} for APIs
-     * that read with it (search, GraphQL), together with a key extractor that reads the body.
+     * requests with other methods go to the wrapped client unchanged. To cache an API that reads
+     * with {@code POST} (search, GraphQL), let {@code POST} through here and in the cache's request
+     * predicate, with a key that tells the bodies apart:
+     *
+     * <pre>{@code
+     * HttpCache cache = HttpCache.builder("search")
+     *     .backend(backend)
+     *     .requestPredicate(RequestPredicate.method("GET", "HEAD", "POST"))
+     *     .extractor(HttpExtractor.chain(List.of(HttpExtractor.uri(), HttpExtractor.bodyHash())))
+     *     .build();
+     * ... = HitboxHttpClient.builder(client, cache).methods("GET", "HEAD", "POST").build();
+     * }</pre>
      *
      * @throws IllegalArgumentException if none is given or one is not an HTTP token
      */

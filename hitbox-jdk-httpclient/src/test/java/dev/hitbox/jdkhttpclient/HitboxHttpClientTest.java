@@ -9,6 +9,7 @@ import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.StalePolicy;
 import dev.hitbox.http.HttpCache;
 import dev.hitbox.http.HttpExtractor;
+import dev.hitbox.http.RequestPredicate;
 import dev.hitbox.jdkhttpclient.LocalServer.Reply;
 import dev.hitbox.testkit.FakeTicker;
 import dev.hitbox.testkit.RecordingListener;
@@ -252,9 +253,10 @@ class HitboxHttpClientTest {
                 jdk,
                 cache(
                     b ->
-                        b.extractor(
-                            HttpExtractor.chain(
-                                List.of(HttpExtractor.uri(), HttpExtractor.bodyHash())))))
+                        b.requestPredicate(RequestPredicate.method("POST"))
+                            .extractor(
+                                HttpExtractor.chain(
+                                    List.of(HttpExtractor.uri(), HttpExtractor.bodyHash())))))
             .methods("GET", "HEAD", "POST")
             .build();
     byte[] other = "{\"query\":\"b\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -282,7 +284,12 @@ class HitboxHttpClientTest {
     server.handler(r -> new Reply(200, r.body()));
     HitboxHttpClient client =
         HitboxHttpClient.builder(
-                jdk, cache(b -> b.requestBodyLimit(100).extractor(HttpExtractor.bodyHash())))
+                jdk,
+                cache(
+                    b ->
+                        b.requestPredicate(RequestPredicate.method("POST"))
+                            .requestBodyLimit(100)
+                            .extractor(HttpExtractor.bodyHash())))
             .methods("POST")
             .build();
     byte[] big = allBytes(16);

@@ -206,8 +206,18 @@ public final class HitboxInterceptor implements Interceptor {
 
     /**
      * Sets the methods whose requests go through the cache (default {@code GET} and {@code HEAD});
-     * requests with other methods proceed unchanged. Add {@code POST} for APIs that read with it
-     * (search, GraphQL), together with a key extractor that reads the body.
+     * requests with other methods proceed unchanged. To cache an API that reads with {@code POST}
+     * (search, GraphQL), let {@code POST} through here and in the cache's request predicate, with a
+     * key that tells the bodies apart:
+     *
+     * <pre>{@code
+     * HttpCache cache = HttpCache.builder("search")
+     *     .backend(backend)
+     *     .requestPredicate(RequestPredicate.method("GET", "HEAD", "POST"))
+     *     .extractor(HttpExtractor.chain(List.of(HttpExtractor.uri(), HttpExtractor.bodyHash())))
+     *     .build();
+     * ... = HitboxInterceptor.builder(cache).methods("GET", "HEAD", "POST").build();
+     * }</pre>
      *
      * @throws IllegalArgumentException if none is given or one is not an HTTP token
      */

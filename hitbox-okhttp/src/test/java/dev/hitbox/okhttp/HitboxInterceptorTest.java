@@ -9,6 +9,7 @@ import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.StalePolicy;
 import dev.hitbox.http.HttpCache;
 import dev.hitbox.http.HttpExtractor;
+import dev.hitbox.http.RequestPredicate;
 import dev.hitbox.testkit.FakeTicker;
 import dev.hitbox.testkit.RecordingListener;
 import java.io.IOException;
@@ -378,9 +379,10 @@ class HitboxInterceptorTest {
             HitboxInterceptor.builder(
                     cache(
                         b ->
-                            b.extractor(
-                                HttpExtractor.chain(
-                                    List.of(HttpExtractor.uri(), HttpExtractor.bodyHash())))))
+                            b.requestPredicate(RequestPredicate.method("POST"))
+                                .extractor(
+                                    HttpExtractor.chain(
+                                        List.of(HttpExtractor.uri(), HttpExtractor.bodyHash())))))
                 .methods("GET", "HEAD", "POST")
                 .build());
     byte[] other = "{\"query\":\"b\"}".getBytes(StandardCharsets.UTF_8);
