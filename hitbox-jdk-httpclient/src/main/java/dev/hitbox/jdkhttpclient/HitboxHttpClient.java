@@ -14,7 +14,6 @@ import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -333,11 +332,6 @@ public final class HitboxHttpClient extends HttpClient {
     /** Makes the client. */
     public HitboxHttpClient build() {
       return new HitboxHttpClient(this);
-    }
-
-    @Override
-    public String toString() {
-      return "HitboxHttpClient.Builder{methods=" + Arrays.toString(methods.toArray()) + '}';
     }
   }
 }
