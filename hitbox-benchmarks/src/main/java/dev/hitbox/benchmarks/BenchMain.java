@@ -1,6 +1,7 @@
 package dev.hitbox.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -52,6 +53,8 @@ public final class BenchMain {
   static final int DEFAULT_MEASUREMENT_ITERATIONS = 5;
   static final TimeValue DEFAULT_ITERATION_TIME = TimeValue.seconds(1);
 
+  private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
+
   /** The parameter through which a benchmark compares implementations. */
   static final String IMPL_PARAM = "impl";
 
@@ -81,6 +84,7 @@ public final class BenchMain {
     }
     Runner runner = new Runner(withDefaults(cli));
     runner.list();
+    String loadBefore = load();
     Collection<RunResult> results;
     try {
       results = runner.run();
@@ -99,6 +103,29 @@ public final class BenchMain {
       System.out.println();
       System.out.print(ratios);
     }
+    System.out.printf(
+        Locale.ROOT,
+        "%nLoad average: %s before, %s after, on %d processors%s.%n",
+        loadBefore,
+        load(),
+        PROCESSORS,
+        busy()
+            ? " (more than the benchmark's own threads: other work competed, expect noise)"
+            : "");
+  }
+
+  /** The system load average over the last minute, or "unknown". */
+  private static String load() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+  }
+
+  /**
+   * Whether clearly more work than the benchmark's own threads (at most one per processor) was
+   * runnable, on average, over the last minute.
+   */
+  private static boolean busy() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() > PROCESSORS + 1;
   }
 
   /** The command line options, with this launcher's defaults for what they leave unset. */

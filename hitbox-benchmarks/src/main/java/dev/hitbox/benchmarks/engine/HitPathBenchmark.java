@@ -2,6 +2,7 @@ package dev.hitbox.benchmarks.engine;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.hitbox.caffeine.CaffeineBackend;
 import dev.hitbox.core.CacheEndpoint;
 import dev.hitbox.core.CacheKey;
@@ -42,7 +43,11 @@ import org.openjdk.jmh.annotations.Threads;
  * <p>The implementations, through one {@link HitPath} adapter:
  *
  * <ul>
- *   <li>{@code caffeine_raw}: {@code Cache<String, String>.getIfPresent(key)}, the baseline.
+ *   <li>{@code caffeine_raw}: {@code Cache<String, String>.getIfPresent(key)}, the baseline, built
+ *       as a user of Caffeine would build it (size bound only).
+ *   <li>{@code caffeine_expiry}: the same, built as {@code CaffeineBackend} builds its cache:
+ *       per-entry expiry ({@code expireAfter}) and maintenance on the caller's thread. It shows
+ *       what the backend's Caffeine configuration costs before Hitbox adds anything.
  *   <li>{@code caffeine_backend}: {@code CaffeineBackend.read(cacheKey)} with a prebuilt {@link
  *       CacheKey}: the backend alone (per-entry expiry, envelope bytes, no decoding), to split the
  *       engine's cost from the backend's.
@@ -64,7 +69,7 @@ public class HitPathBenchmark {
   private static final Duration TTL = Duration.ofDays(1);
 
   /** Which implementation is measured; the first value is the baseline. */
-  @Param({"caffeine_raw", "caffeine_backend", "hitbox_cache", "hitbox_endpoint"})
+  @Param({"caffeine_raw", "caffeine_expiry", "caffeine_backend", "hitbox_cache", "hitbox_endpoint"})
   String impl = "caffeine_raw";
 
   /** How many entries are cached (all of them are read). */
@@ -142,7 +147,15 @@ public class HitPathBenchmark {
   private HitPath create(String impl, String[] keys, String[] values) {
     switch (impl) {
       case "caffeine_raw":
-        return rawCaffeine(keys, values);
+        return rawCaffeine(keys, values, Caffeine.newBuilder());
+      case "caffeine_expiry":
+        return rawCaffeine(
+            keys,
+            values,
+            Caffeine.newBuilder()
+                .ticker(System::nanoTime)
+                .executor(Runnable::run)
+                .expireAfter(new FixedExpiry(TTL)));
       case "caffeine_backend":
         return backendOnly(keys, values);
       case "hitbox_cache":
@@ -153,16 +166,43 @@ public class HitPathBenchmark {
         throw new IllegalArgumentException(
             "impl: "
                 + impl
-                + " (expected: caffeine_raw, caffeine_backend, hitbox_cache, hitbox_endpoint)");
+                + " (expected: caffeine_raw, caffeine_expiry, caffeine_backend, hitbox_cache,"
+                + " hitbox_endpoint)");
     }
   }
 
-  private static HitPath rawCaffeine(String[] keys, String[] values) {
-    Cache<String, String> cache = Caffeine.newBuilder().maximumSize(2L * keys.length).build();
+  private static HitPath rawCaffeine(
+      String[] keys, String[] values, Caffeine<Object, Object> builder) {
+    Cache<String, String> cache = builder.maximumSize(2L * keys.length).build();
     for (int i = 0; i < keys.length; i++) {
       cache.put(keys[i], values[i]);
     }
     return i -> cache.getIfPresent(keys[i]);
+  }
+
+  /** Per-entry expiry as {@code CaffeineBackend} has it: set on write, unchanged by reads. */
+  private static final class FixedExpiry implements Expiry<Object, Object> {
+    private final long nanos;
+
+    FixedExpiry(Duration ttl) {
+      this.nanos = ttl.toNanos();
+    }
+
+    @Override
+    public long expireAfterCreate(Object key, Object value, long currentTime) {
+      return nanos;
+    }
+
+    @Override
+    public long expireAfterUpdate(
+        Object key, Object value, long currentTime, long currentDuration) {
+      return nanos;
+    }
+
+    @Override
+    public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
   }
 
   private static CaffeineBackend backend(int size) {
