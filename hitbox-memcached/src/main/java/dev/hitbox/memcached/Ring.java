@@ -39,8 +39,9 @@ final class Ring {
       for (int i = 0; i < DIGESTS_PER_SERVER; i++) {
         byte[] d = md5((servers.get(s) + "-" + i).getBytes(StandardCharsets.UTF_8));
         for (int h = 0; h < 4; h++) {
-          // point in the high 32 bits, owner in the low ones: sorting orders by point, then owner
-          packed[p++] = point(d, h) << 32 | s;
+          // point (shifted into the signed range) in the high 32 bits, owner in the low ones:
+          // sorting orders by point, then owner
+          packed[p++] = (point(d, h) - (1L << 31)) << 32 | s;
         }
       }
     }
@@ -48,7 +49,7 @@ final class Ring {
     this.points = new long[n];
     this.owners = new int[n];
     for (int i = 0; i < n; i++) {
-      points[i] = packed[i] >>> 32;
+      points[i] = (packed[i] >> 32) + (1L << 31);
       owners[i] = (int) (packed[i] & 0xffffffffL);
     }
   }
