@@ -24,10 +24,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -100,6 +103,8 @@ public final class MemcachedBackend
   private final String description;
   private final LongAdder oversizedSkips = new LongAdder();
   private final LongAdder invalidatedReads = new LongAdder();
+  private final ConcurrentHashMap<String, CompletableFuture<?>> inFlight =
+      new ConcurrentHashMap<>();
 
   /** One server and its client. */
   private record Node(String address, BinaryMemcacheClient<byte[]> client) {}
@@ -252,7 +257,9 @@ public final class MemcachedBackend
     int ttl = ttlSeconds(entry.expireAt(), now);
     List<String> tags = List.copyOf(entry.tags());
     CompletableFuture<NamespaceRecord> record =
-        namespaceRecord(node, key.namespace()).toCompletableFuture();
+        shared(
+            "ns " + node.address() + ' ' + key.namespace(),
+            () -> namespaceRecord(node, key.namespace()));
     CompletableFuture<long[]> generations = tagGenerations(node, tags);
     return bounded(
         record
@@ -338,16 +345,17 @@ public final class MemcachedBackend
   }
 
   /** The current counter of each tag on {@code node}, each created at a random value if absent. */
-  private static CompletableFuture<long[]> tagGenerations(Node node, List<String> tags) {
+  private CompletableFuture<long[]> tagGenerations(Node node, List<String> tags) {
     if (tags.isEmpty()) {
       return CompletableFuture.completedFuture(new long[0]);
     }
     List<CompletableFuture<Long>> counters = new ArrayList<>(tags.size());
     for (String tag : tags) {
+      String tagKey = MetaKeys.tag(tag);
       counters.add(
-          node.client()
-              .incr(MetaKeys.tag(tag), 0, randomCounter(), (int) NEVER)
-              .toCompletableFuture());
+          shared(
+              "tag " + node.address() + ' ' + tagKey,
+              () -> node.client().incr(tagKey, 0, randomCounter(), (int) NEVER)));
     }
     return CompletableFuture.allOf(counters.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -363,6 +371,38 @@ public final class MemcachedBackend
               }
               return g;
             });
+  }
+
+  /**
+   * Runs {@code lookup} unless the same lookup is already in flight, and then joins it: a burst of
+   * writes to one namespace reads its record once. A joined lookup may have started before an
+   * invalidation that happened before this write; the entry then records older generations and
+   * reads as dead, a wasted write but never a live entry that should be dead. The shared stage is
+   * only composed on internally, never handed to a caller.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> shared(String id, Supplier<CompletionStage<T>> lookup) {
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    CompletableFuture<?> running = inFlight.putIfAbsent(id, mine);
+    if (running != null) {
+      return (CompletableFuture<T>) running;
+    }
+    CompletionStage<T> stage;
+    try {
+      stage = lookup.get();
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete(
+        (v, e) -> {
+          inFlight.remove(id, mine);
+          if (e != null) {
+            mine.completeExceptionally(e);
+          } else {
+            mine.complete(v);
+          }
+        });
+    return mine;
   }
 
   // ---------------------------------------------------------------- remove and invalidation
@@ -393,7 +433,7 @@ public final class MemcachedBackend
     String nsKey = MetaKeys.namespace(CacheKey.checkNamespace(namespace));
     List<CompletableFuture<Void>> all = new ArrayList<>(nodes.size());
     for (Node node : nodes) {
-      all.add(addPattern(node, nsKey, pattern, CAS_ATTEMPTS).toCompletableFuture());
+      all.add(naming(node, "invalidatePattern", addPattern(node, nsKey, pattern, CAS_ATTEMPTS)));
     }
     return bounded(
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> 0L));
@@ -457,7 +497,9 @@ public final class MemcachedBackend
     String tagKey = MetaKeys.tag(tag);
     List<CompletableFuture<Long>> all = new ArrayList<>(nodes.size());
     for (Node node : nodes) {
-      all.add(node.client().incr(tagKey, 1, randomCounter(), (int) NEVER).toCompletableFuture());
+      all.add(
+          naming(
+              node, "invalidateTag", node.client().incr(tagKey, 1, randomCounter(), (int) NEVER)));
     }
     return bounded(
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> 0L));
@@ -493,6 +535,26 @@ public final class MemcachedBackend
           }
         });
     return own.orTimeout(requestTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** {@code stage}, with a failure turned into a {@link BackendException} naming the server. */
+  private static <T> CompletableFuture<T> naming(
+      Node node, String operation, CompletionStage<T> stage) {
+    return stage
+        .handle(
+            (v, e) -> {
+              if (e == null) {
+                return v;
+              }
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              if (cause instanceof BackendException b) {
+                throw b;
+              }
+              throw new BackendException(
+                  "memcached " + node.address() + " failed " + operation + ": " + cause, cause);
+            })
+        .toCompletableFuture();
   }
 
   private static BackendException failure(Node node, String operation, MemcacheStatus status) {

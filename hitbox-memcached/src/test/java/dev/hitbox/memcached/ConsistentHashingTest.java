@@ -9,12 +9,15 @@ import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.CacheResult;
 import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.HitboxCache;
+import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.ValueCodec;
 import dev.hitbox.testkit.CountingUpstream;
 import dev.hitbox.testkit.MemcachedServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +93,48 @@ class ConsistentHashingTest {
     }
     assertThat(hits).isEqualTo(owned[0] + owned[2]);
     assertThat(upstream.calls() - callsBefore).as("upstream calls").isEqualTo(owned[1]);
+  }
+
+  @Test
+  void invalidationReachesEveryServerAndNamesAServerItCannotReach() {
+    long hour = System.currentTimeMillis() + 3_600_000;
+    for (int i = 0; i < 300; i++) {
+      join(
+          backend.write(
+              CacheKey.of(ns, "k" + i),
+              BackendEntry.of(utf8("v" + i), hour, hour, Set.of("tag-" + i % 2))));
+    }
+
+    join(backend.invalidatePattern(ns, "k1*"));
+    join(backend.invalidateTag("tag-0"));
+
+    int[] live = new int[3];
+    for (int i = 0; i < 300; i++) {
+      CacheKey key = CacheKey.of(ns, "k" + i);
+      boolean dead = ("k" + i).startsWith("k1") || i % 2 == 0;
+      byte[] read = join(backend.read(key));
+      assertThat(read == null).as("k%d invalidated", i).isEqualTo(dead);
+      if (!dead) {
+        live[backend.serverOf(key)]++;
+      }
+    }
+    assertThat(live).as("live keys on each server").doesNotContain(0);
+
+    servers.get(2).kill();
+    assertThat(backend.invalidateTag("tag-1").toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .withMessageContaining("memcached " + servers.get(2).address() + " failed invalidateTag");
+    for (int i = 0; i < 300; i++) {
+      CacheKey key = CacheKey.of(ns, "k" + i);
+      if (backend.serverOf(key) != 2) {
+        assertThat(join(backend.read(key))).as("k%d on a reachable server", i).isNull();
+      }
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private long items(int server) {

@@ -4,6 +4,7 @@ import dev.hitbox.core.spi.Backend;
 import dev.hitbox.testkit.BackendCompatibilityKit;
 import dev.hitbox.testkit.FakeTicker;
 import dev.hitbox.testkit.MemcachedServer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,9 @@ class MemcachedBackendCompatibilityTest extends BackendCompatibilityKit {
             .servers(server.address())
             .maxConnections(2)
             .maxItemSize(2 << 20)
+            // the kit bounds each call itself (10 s) and fires 10,000 writes at once: on a busy
+            // 2-core machine the default 1 s per call is too short for the last of them
+            .requestTimeout(Duration.ofSeconds(10))
             .build();
     backend.connected().get(10, TimeUnit.SECONDS);
     return backend;

@@ -148,6 +148,15 @@ class MemcachedBackendTest {
   }
 
   @Test
+  void invalidatingANamespaceOrTagNeverUsedIsANoOp() {
+    assertThat(join(backend.invalidatePattern(ns + "-unused", "*"))).isZero();
+    assertThat(join(backend.invalidateTag(ns + "-unused"))).isZero();
+    assertThat(TextProtocol.delete(server.port(), MetaKeys.namespace(ns + "-unused")))
+        .as("no record created for nothing")
+        .isFalse();
+  }
+
+  @Test
   void entriesWrittenAfterAnInvalidationLive() {
     CacheKey k = CacheKey.of(ns, "posts:1");
     write(k, utf8("old"));
