@@ -299,9 +299,9 @@ class ErrorMessagesTest {
   @Test
   void invalidYamlNamesTheKeyItIsUnder() {
     ConfigException e = error("endpoints:\n  - name: a\n    policy:\n      Enabled: {ttl: 60\n");
-    assertThat(e.path()).isEqualTo("endpoints[0].policy.Enabled");
+    assertThat(e.path()).isEqualTo("endpoints[0].policy.Enabled.ttl");
     assertThat(e.getMessage())
-        .startsWith("hitbox.yaml: endpoints[0].policy.Enabled at line ")
+        .startsWith("hitbox.yaml: endpoints[0].policy.Enabled.ttl at line ")
         .contains("invalid YAML: ");
     assertThat(error("backend:\n\ttype: Moka\n").getMessage()).contains("invalid YAML");
     assertThat(error("policy: Disabled\npolicy: Disabled\n"))

@@ -43,6 +43,7 @@ public final class YamlComposer {
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final Map<String, YamlNode> anchors = new HashMap<>();
   private @Nullable YamlNode root;
+  private @Nullable String rootLastKey;
   private int documents;
 
   private YamlComposer(String source) {
@@ -68,6 +69,7 @@ public final class YamlComposer {
     final List<YamlNode.Entry> entries = new ArrayList<>();
     final Set<String> keys = new HashSet<>();
     YamlNode.@Nullable Scalar pendingKey;
+    @Nullable String lastKey;
     long size = 1;
 
     Frame(boolean mapping, int line, int column, Optional<Anchor> anchor) {
@@ -197,6 +199,9 @@ public final class YamlComposer {
     Frame f = stack.peek();
     if (f == null) {
       root = node;
+      if (node instanceof YamlNode.Mapping m && !m.entries().isEmpty()) {
+        rootLastKey = m.entries().get(m.entries().size() - 1).key().value();
+      }
       return;
     }
     f.size += node.size();
@@ -220,6 +225,7 @@ public final class YamlComposer {
     } else {
       f.entries.add(new YamlNode.Entry(key, node));
       f.pendingKey = null;
+      f.lastKey = key.value();
     }
   }
 
@@ -235,18 +241,28 @@ public final class YamlComposer {
     return new ConfigException(source, path(), p[0], p[1], reason);
   }
 
-  /** The key path being composed, e.g. {@code endpoints[1].policy}. */
+  /**
+   * The key path being composed, e.g. {@code endpoints[1].policy}. Between two keys of a mapping it
+   * is the path of the key before, whose value the problem most likely concerns.
+   */
   private String path() {
+    if (stack.isEmpty() && rootLastKey != null) {
+      return Value.child("", rootLastKey);
+    }
     StringBuilder sb = new StringBuilder();
     Iterator<Frame> it = stack.descendingIterator();
     while (it.hasNext()) {
       Frame f = it.next();
       if (f.mapping) {
-        YamlNode.Scalar key = f.pendingKey;
+        YamlNode.Scalar pending = f.pendingKey;
+        String key = pending != null ? pending.value() : f.lastKey;
         if (key == null) {
           break;
         }
-        sb.replace(0, sb.length(), Value.child(sb.toString(), key.value()));
+        sb.replace(0, sb.length(), Value.child(sb.toString(), key));
+        if (pending == null) {
+          break;
+        }
       } else {
         sb.append('[').append(f.items.size()).append(']');
       }
