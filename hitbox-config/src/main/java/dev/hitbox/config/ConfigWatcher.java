@@ -81,7 +81,7 @@ public final class ConfigWatcher implements AutoCloseable {
     public void onReloadFailed(ConfigException error, HitboxConfig kept) {}
   }
 
-  private ConfigWatcher(Builder b, String text, HitboxConfig initial) throws IOException {
+  private ConfigWatcher(Builder b, WatchService watchService, String text, HitboxConfig initial) {
     this.file = b.file;
     this.name = b.file.toString();
     this.loader = b.loader;
@@ -89,18 +89,7 @@ public final class ConfigWatcher implements AutoCloseable {
     this.debounce = b.debounce;
     this.current = initial;
     this.currentText = text;
-    Path dir = file.toAbsolutePath().getParent();
-    this.watchService = FileSystems.getDefault().newWatchService();
-    try {
-      dir.register(
-          watchService,
-          StandardWatchEventKinds.ENTRY_CREATE,
-          StandardWatchEventKinds.ENTRY_MODIFY,
-          StandardWatchEventKinds.ENTRY_DELETE);
-    } catch (IOException | RuntimeException e) {
-      watchService.close();
-      throw e;
-    }
+    this.watchService = watchService;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -302,13 +291,43 @@ public final class ConfigWatcher implements AutoCloseable {
      * @throws UncheckedIOException if the file's directory cannot be watched
      */
     public ConfigWatcher start() {
-      String name = file.toString();
-      String text = ConfigLoader.read(file, name);
-      HitboxConfig initial = loader.parse(text, name);
+      // Watch first, so that a change made while the file is first read is not missed.
+      WatchService watchService = watch(file);
       try {
-        return new ConfigWatcher(this, text, initial);
+        String name = file.toString();
+        String text = ConfigLoader.read(file, name);
+        HitboxConfig initial = loader.parse(text, name);
+        return new ConfigWatcher(this, watchService, text, initial);
+      } catch (RuntimeException e) {
+        try {
+          watchService.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+        throw e;
+      }
+    }
+
+    private static WatchService watch(Path file) {
+      Path dir = file.toAbsolutePath().getParent();
+      WatchService watchService = null;
+      try {
+        watchService = FileSystems.getDefault().newWatchService();
+        dir.register(
+            watchService,
+            StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_MODIFY,
+            StandardWatchEventKinds.ENTRY_DELETE);
+        return watchService;
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot watch " + file, e);
+        if (watchService != null) {
+          try {
+            watchService.close();
+          } catch (IOException closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        throw new UncheckedIOException("cannot watch the directory of " + file, e);
       }
     }
   }

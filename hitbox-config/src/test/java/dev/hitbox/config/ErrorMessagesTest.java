@@ -256,7 +256,7 @@ class ErrorMessagesTest {
   void backendSettingsAreChecked() {
     assertThat(error("backend: {type: Moka, max_capacity: 0}"))
         .hasMessageContaining(
-            "backend.max_capacity at line 1, column 37: \"0\" (expected: an integer from 1 to");
+            "backend.max_capacity at line 1, column 37: \"0\" (expected: an integer of at least 1)");
     assertThat(error("backend: {type: Moka, max_capacity: 10, max_bytes: 64MiB}"))
         .hasMessageContaining(
             "backend.max_bytes at line 1, column 52: \"64MiB\" (expected: either max_capacity or"

@@ -207,7 +207,13 @@ public final class Fields implements ConfigNode {
     Optional<Value> v = present(key);
     return v.isEmpty()
         ? OptionalLong.empty()
-        : OptionalLong.of(v.get().integer(min, max, "an integer from " + min + " to " + max));
+        : OptionalLong.of(v.get().integer(min, max, range(min, max)));
+  }
+
+  private static String range(long min, long max) {
+    return max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+        ? "an integer of at least " + min
+        : "an integer from " + min + " to " + max;
   }
 
   @Override
