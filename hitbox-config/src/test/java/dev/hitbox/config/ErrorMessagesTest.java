@@ -304,6 +304,11 @@ class ErrorMessagesTest {
         .startsWith("hitbox.yaml: endpoints[0].policy.Enabled.ttl at line ")
         .contains("invalid YAML: ");
     assertThat(error("backend:\n\ttype: Moka\n").getMessage()).contains("invalid YAML");
+    assertThat(error("backend:\n  type: Moka\n    max_capacity: 10000\n"))
+        .hasMessage(
+            "hitbox.yaml: backend.type at line 3, column 17: invalid YAML: mapping values are not"
+                + " allowed here");
+    assertThat(error("request:\n  - Method: GET\n  Path: /a\n").path()).isEqualTo("request[0]");
     assertThat(error("policy: Disabled\npolicy: Disabled\n"))
         .hasMessage("hitbox.yaml: policy at line 2, column 1: duplicate key \"policy\"");
     assertThat(error("a: 1\n---\nb: 2\n"))

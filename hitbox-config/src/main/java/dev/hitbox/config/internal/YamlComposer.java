@@ -264,7 +264,9 @@ public final class YamlComposer {
           break;
         }
       } else {
-        sb.append('[').append(f.items.size()).append(']');
+        // On top of the stack a sequence is between two items: name the one before.
+        int index = f == stack.peek() && !f.items.isEmpty() ? f.items.size() - 1 : f.items.size();
+        sb.append('[').append(index).append(']');
       }
     }
     return sb.length() == 0 ? ConfigException.DOCUMENT : sb.toString();
