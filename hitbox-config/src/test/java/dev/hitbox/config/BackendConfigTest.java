@@ -78,4 +78,58 @@ class BackendConfigTest {
     assertThat(backend("{type: Moka, key: {format: Bitcode, max_length: 512}}").keyFormat())
         .isEqualTo(KeyFormat.BITCODE.withMaxLength(512));
   }
+
+  @Test
+  void providersReadTheirOwnKeysThroughConfigNode() {
+    BackendConfig c =
+        Configs.WITH_REDIS
+            .parse(
+                """
+                backend:
+                  type: Redis
+                  name: sessions
+                  connection_string: "${REDIS_URL}"
+                  database: 3
+                  command_timeout: 250ms
+                  tls: true
+                  mode: standalone
+                  max_value_size: 1MiB
+                  cluster: {nodes: [a:1, b:2]}
+                  sentinels: [{host: s1}, {host: s2}]
+                """,
+                "redis.yaml")
+            .endpoints()
+            .get(0)
+            .backend();
+    assertThat(c.settings())
+        .isEqualTo(
+            new FakeRedisProvider.Settings(
+                "redis://cache:6379",
+                3,
+                Duration.ofMillis(250),
+                java.util.List.of("a:1", "b:2"),
+                true,
+                "standalone",
+                1L << 20,
+                java.util.List.of("s1", "s2")));
+    assertThat(c.create().name()).isEqualTo("sessions");
+    assertThat(
+            Configs.error(
+                Configs.WITH_REDIS,
+                "backend: {type: Redis, connection_string: redis://x, mode: cluster, tls: true}"))
+        .hasMessageContaining(
+            "backend.tls at line 1, column 74: \"true\" (expected: false with mode cluster)");
+    assertThat(
+            Configs.error(
+                Configs.WITH_REDIS,
+                "backend: {type: Redis, connection_string: redis://x, sentinels: [{port: 1}]}"))
+        .hasMessageContaining(
+            "backend.sentinels[0].host at line 1, column 66: missing (expected: a host name)");
+    assertThat(
+            Configs.error(
+                Configs.WITH_REDIS,
+                "backend: {type: Redis, connection_string: redis://x, database: 16}"))
+        .hasMessageContaining(
+            "backend.database at line 1, column 64: \"16\" (expected: an integer from 0 to 15)");
+  }
 }
