@@ -50,6 +50,8 @@ class HitboxFilterTest {
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger dogpileWaits = new AtomicInteger();
   private final CountDownLatch slowGate = new CountDownLatch(1);
+  private final CountDownLatch cookieGate = new CountDownLatch(1);
+  private final CountDownLatch blockingGate = new CountDownLatch(1);
 
   /** A servlet from a lambda. */
   interface Handler {
@@ -102,6 +104,7 @@ class HitboxFilterTest {
     jetty.filter("/app/*", HitboxFilter.of(main));
     jetty.filter("/big/*", HitboxFilter.of(small));
     jetty.filter("/echo/*", HitboxFilter.of(bodies));
+    jetty.filter("/blocking/*", HitboxFilter.of(main), false);
 
     jetty.servlet(
         "/app/bytes/*",
@@ -176,6 +179,23 @@ class HitboxFilterTest {
               slowGate.await(20, TimeUnit.SECONDS);
               res.getWriter().print("slow " + n);
             }));
+    jetty.servlet(
+        "/app/slow-cookie",
+        servlet(
+            (req, res) -> {
+              int n = calls.incrementAndGet();
+              cookieGate.await(20, TimeUnit.SECONDS);
+              res.addCookie(new Cookie("session", "user" + n));
+              res.getWriter().print("slow cookie " + n);
+            }));
+    jetty.servlet(
+        "/blocking/*",
+        servlet(
+            (req, res) -> {
+              int n = calls.incrementAndGet();
+              blockingGate.await(20, TimeUnit.SECONDS);
+              res.getWriter().print("blocking " + n);
+            }));
     jetty.servlet("/plain", servlet((req, res) -> res.getWriter().print("plain")));
     jetty.servlet(
         "/app/fail",
@@ -217,6 +237,8 @@ class HitboxFilterTest {
   @AfterAll
   void stop() throws Exception {
     slowGate.countDown();
+    cookieGate.countDown();
+    blockingGate.countDown();
     jetty.close();
     appThreads.shutdownNow();
   }
@@ -326,10 +348,20 @@ class HitboxFilterTest {
   void anAsyncServletThatCompletesIsCachedWhenItCompletes() throws Exception {
     int before = calls.get();
     HttpResponse<byte[]> miss = jetty.get("/app/async-complete");
+    // The cache write follows the answer; a request during it shares the value, then hits.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                jetty
+                    .get("/app/async-complete")
+                    .headers()
+                    .firstValue("X-Cache-Status")
+                    .orElse("")
+                    .equals("HIT"));
     HttpResponse<byte[]> hit = jetty.get("/app/async-complete");
 
     assertThat(miss.headers().firstValue("X-Cache-Status")).hasValue("MISS");
-    assertThat(hit.headers().firstValue("X-Cache-Status")).hasValue("HIT");
     assertThat(new String(hit.body(), UTF_8)).isEqualTo("async " + (before + 1));
     assertThat(hit.body()).isEqualTo(miss.body());
     assertThat(calls.get() - before).isEqualTo(1);
@@ -339,6 +371,16 @@ class HitboxFilterTest {
   void anAsyncServletThatDispatchesIsCachedWhenTheDispatchReturns() throws Exception {
     int before = calls.get();
     HttpResponse<byte[]> miss = jetty.get("/app/async-dispatch");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                jetty
+                    .get("/app/async-dispatch")
+                    .headers()
+                    .firstValue("X-Cache-Status")
+                    .orElse("")
+                    .equals("HIT"));
     HttpResponse<byte[]> hit = jetty.get("/app/async-dispatch");
 
     assertThat(miss.headers().firstValue("X-Cache-Status")).hasValue("MISS");
@@ -374,6 +416,60 @@ class HitboxFilterTest {
       HttpResponse<byte[]> r = f.get(20, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(new String(r.body(), UTF_8)).isEqualTo("slow " + (before + 1));
+    }
+    assertThat(calls.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void waitersReleasedByAnUncacheableAnswerEachRunTheApplicationOnADispatch() throws Exception {
+    int before = calls.get();
+    int waitsBefore = dogpileWaits.get();
+    List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+    all.add(
+        jetty.client.sendAsync(
+            jetty.request("/app/slow-cookie").build(), BodyHandlers.ofByteArray()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() - before == 1);
+    for (int i = 0; i < 4; i++) {
+      all.add(
+          jetty.client.sendAsync(
+              jetty.request("/app/slow-cookie").build(), BodyHandlers.ofByteArray()));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> dogpileWaits.get() - waitsBefore == 4);
+    cookieGate.countDown();
+
+    List<String> bodies = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<byte[]>> f : all) {
+      HttpResponse<byte[]> r = f.get(20, TimeUnit.SECONDS);
+      String body = new String(r.body(), UTF_8);
+      bodies.add(body);
+      String n = body.substring("slow cookie ".length());
+      assertThat(r.headers().allValues("Set-Cookie"))
+          .singleElement()
+          .asString()
+          .startsWith("session=user" + n);
+    }
+    assertThat(bodies).doesNotHaveDuplicates().hasSize(5);
+    assertThat(calls.get() - before).isEqualTo(5);
+  }
+
+  @Test
+  void withoutAsyncSupportWaitersHoldTheirThreadAndStillShareOneCall() throws Exception {
+    int before = calls.get();
+    int waitsBefore = dogpileWaits.get();
+    List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+    all.add(
+        jetty.client.sendAsync(jetty.request("/blocking/1").build(), BodyHandlers.ofByteArray()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() - before == 1);
+    for (int i = 0; i < 3; i++) {
+      all.add(
+          jetty.client.sendAsync(jetty.request("/blocking/1").build(), BodyHandlers.ofByteArray()));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> dogpileWaits.get() - waitsBefore == 3);
+    blockingGate.countDown();
+
+    for (CompletableFuture<HttpResponse<byte[]>> f : all) {
+      assertThat(new String(f.get(20, TimeUnit.SECONDS).body(), UTF_8))
+          .isEqualTo("blocking " + (before + 1));
     }
     assertThat(calls.get() - before).isEqualTo(1);
   }

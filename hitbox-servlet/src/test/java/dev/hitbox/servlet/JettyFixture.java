@@ -44,8 +44,12 @@ final class JettyFixture implements AutoCloseable {
   }
 
   void filter(String pathSpec, HitboxFilter filter) {
+    filter(pathSpec, filter, true);
+  }
+
+  void filter(String pathSpec, HitboxFilter filter, boolean asyncSupported) {
     FilterHolder holder = new FilterHolder(filter);
-    holder.setAsyncSupported(true);
+    holder.setAsyncSupported(asyncSupported);
     EnumSet<DispatcherType> types = HitboxFilter.dispatcherTypes();
     context.addFilter(holder, pathSpec, types);
   }

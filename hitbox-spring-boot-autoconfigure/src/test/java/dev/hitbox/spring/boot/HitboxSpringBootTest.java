@@ -117,6 +117,16 @@ class HitboxSpringBootTest {
   void anAsyncControllerIsCachedThroughTheAsyncDispatch() throws Exception {
     int before = api.asyncCalls.get();
     HttpResponse<String> miss = send("GET", "/api/async/1");
+    // The cache write follows the answer; a request during it shares the value, then hits.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                send("GET", "/api/async/1")
+                    .headers()
+                    .firstValue("X-Cache-Status")
+                    .orElse("")
+                    .equals("HIT"));
     HttpResponse<String> hit = send("GET", "/api/async/1");
 
     assertThat(miss.body()).isEqualTo("async 1 #" + (before + 1));
