@@ -257,11 +257,14 @@ class HitboxInterceptorTest {
     await().until(() -> received.size() == 1 && listener.count("dogpile-wait") == 3);
     release.countDown();
 
+    List<String> statuses = new ArrayList<>();
     for (CompletableFuture<Result> call : calls) {
       Result r = call.get(10, TimeUnit.SECONDS);
       assertThat(r.body()).isEqualTo(ALL_BYTES);
-      assertThat(r.cacheStatus()).isEqualTo("MISS");
+      statuses.add(r.cacheStatus());
     }
+    // the leader missed; the three that waited for its answer are reported as hits
+    assertThat(statuses).containsExactlyInAnyOrder("MISS", "HIT", "HIT", "HIT");
     assertThat(received).hasSize(1);
   }
 

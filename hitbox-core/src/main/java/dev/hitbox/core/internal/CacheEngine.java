@@ -444,7 +444,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
                 }
                 long now = ticker.currentTimeMillis();
                 return new Respond<>(
-                    CacheResult.of(v.value(), CacheStatus.MISS, age(v, now)), null, null);
+                    CacheResult.of(v.value(), CacheStatus.HIT, age(v, now)), null, null);
               }
               if (outcome.kind() == WaitOutcome.Kind.RETRY) {
                 return new AwaitResponse<>(s.request(), s.key(), s.stale(), deadline);
