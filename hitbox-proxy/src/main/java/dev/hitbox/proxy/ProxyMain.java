@@ -91,8 +91,8 @@ public final class ProxyMain {
       err.println(
           "hitbox proxy: "
               + file
-              + ": cannot read it: this build has no configuration loader (the YAML loader comes"
-              + " with the hitbox-config module, which is not part of this build yet). Embed the"
+              + ": cannot read it: no configuration loader is installed (hitbox-config parses"
+              + " the YAML, but its rules are not yet turned into proxy routes). Embed the"
               + " proxy with HitboxProxy.builder(ProxyConfig) meanwhile; see docs/proxy.md.");
       return null;
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * --appendonly no}), for tests. Extra arguments configure TLS, ACL users, cluster mode, and so on.
  *
  * <pre>{@code
- * try (RedisServer redis = RedisServer.start()) {
+ * try (RedisServer redis = RedisServer.launch()) {
  *   String uri = redis.uri(); // redis://127.0.0.1:PORT
  *   redis.kill();             // a crash
  *   redis.start();            // back on the same port

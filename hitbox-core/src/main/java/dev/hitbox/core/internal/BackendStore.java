@@ -31,6 +31,8 @@ public final class BackendStore<V> {
   private final long timeoutNanos;
   private final CacheListener listener;
   private final Ticker ticker;
+  private final boolean reportsReads;
+  private final boolean reportsWrites;
 
   /** Creates a store. */
   public BackendStore(
@@ -49,6 +51,22 @@ public final class BackendStore<V> {
     this.timeoutNanos = timeoutNanos;
     this.listener = listener;
     this.ticker = ticker;
+    this.reportsReads = overrides(listener, "onBackendRead", String.class, long.class, int.class);
+    this.reportsWrites = overrides(listener, "onBackendWrite", String.class, long.class, int.class);
+  }
+
+  /**
+   * Whether {@code listener} overrides a {@link CacheListener} method. A clock read costs tens of
+   * nanoseconds, as much as a whole Caffeine lookup, so a read or a write is timed only for a
+   * listener that wants the duration ({@link CacheListener#NONE} does not).
+   */
+  static boolean overrides(CacheListener listener, String method, Class<?>... parameterTypes) {
+    try {
+      return listener.getClass().getMethod(method, parameterTypes).getDeclaringClass()
+          != CacheListener.class;
+    } catch (NoSuchMethodException | SecurityException e) {
+      return true;
+    }
   }
 
   /** The backend. */
@@ -58,7 +76,7 @@ public final class BackendStore<V> {
 
   /** Reads and decodes; completes with {@code null} on a miss, an error, a timeout or garbage. */
   public CompletionStage<@Nullable CacheValue<V>> read(CacheKey key) {
-    long start = ticker.nanoTime();
+    long start = reportsReads ? ticker.nanoTime() : 0L;
     CompletableFuture<byte @Nullable []> raw;
     try {
       raw = bounded(backend.read(key));
@@ -82,9 +100,11 @@ public final class BackendStore<V> {
       Events.safely(() -> listener.onBackendError(name, "read", cause));
       return null;
     }
-    long elapsed = ticker.nanoTime() - start;
-    int size = bytes == null ? 0 : bytes.length;
-    Events.safely(() -> listener.onBackendRead(name, elapsed, size));
+    if (reportsReads) {
+      long elapsed = ticker.nanoTime() - start;
+      int size = bytes == null ? 0 : bytes.length;
+      Events.safely(() -> listener.onBackendRead(name, elapsed, size));
+    }
     if (bytes == null) {
       return null;
     }
@@ -98,7 +118,7 @@ public final class BackendStore<V> {
 
   /** Encodes and writes; completes normally whatever happens (errors go to the listener). */
   public CompletionStage<Void> write(CacheKey key, CacheValue<V> value) {
-    long start = ticker.nanoTime();
+    long start = reportsWrites ? ticker.nanoTime() : 0L;
     byte[] bytes;
     CompletableFuture<Void> written;
     try {
@@ -117,7 +137,7 @@ public final class BackendStore<V> {
           if (e != null) {
             Throwable cause = Futures.unwrap(e);
             Events.safely(() -> listener.onBackendError(name, "write", cause));
-          } else {
+          } else if (reportsWrites) {
             long elapsed = ticker.nanoTime() - start;
             Events.safely(() -> listener.onBackendWrite(name, elapsed, size));
           }

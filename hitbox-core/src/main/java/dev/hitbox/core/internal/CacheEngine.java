@@ -75,6 +75,10 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   private final ConcurrencyManager concurrencyManager;
   private final long dogpileTimeoutNanos;
   private final int keyVersion;
+  // A clock read or a state name costs as much as a whole in-memory lookup: only for listeners
+  // that want them (CacheListener.NONE wants neither).
+  private final boolean reportsTransitions;
+  private final boolean reportsResponses;
 
   /** Wraps {@code upstream} with {@code endpoint}'s cache. */
   public CacheEngine(CacheEndpoint<Req, Res> endpoint, Upstream<Req, Res> upstream) {
@@ -107,6 +111,10 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     this.concurrencyManager = endpoint.concurrencyManager();
     this.dogpileTimeoutNanos = endpoint.dogpileTimeout().toNanos();
     this.keyVersion = endpoint.keyVersion();
+    this.reportsTransitions =
+        BackendStore.overrides(listener, "onTransition", String.class, String.class, String.class);
+    this.reportsResponses =
+        BackendStore.overrides(listener, "onResponse", String.class, CacheStatus.class, long.class);
   }
 
   @Override
@@ -117,7 +125,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   @Override
   public CompletableFuture<CacheResult<Res>> exchange(Req request) {
     Objects.requireNonNull(request, "request");
-    Flow<Res> flow = new Flow<>(ticker.nanoTime(), false);
+    Flow<Res> flow = new Flow<>(reportsResponses ? ticker.nanoTime() : 0, false);
     drive(new Initial<>(request), flow);
     return flow.out;
   }
@@ -217,8 +225,10 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     } catch (RuntimeException e) {
       to = new Respond<>(null, Futures.unwrap(e), null);
     }
-    State<Req, Res> t = to;
-    Events.safely(() -> listener.onTransition(namespace, name(from), name(t)));
+    if (reportsTransitions) {
+      State<Req, Res> t = to;
+      Events.safely(() -> listener.onTransition(namespace, name(from), name(t)));
+    }
     return to;
   }
 
@@ -230,7 +240,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     CacheResult<Res> result = r.result();
     if (result != null) {
       flow.out.complete(result);
-      if (!flow.background) {
+      if (!flow.background && reportsResponses) {
         long latency = ticker.nanoTime() - flow.startNanos;
         Events.safely(() -> listener.onResponse(namespace, result.status(), latency));
       }
@@ -434,7 +444,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
                 }
                 long now = ticker.currentTimeMillis();
                 return new Respond<>(
-                    CacheResult.of(v.value(), CacheStatus.MISS, age(v, now)), null, null);
+                    CacheResult.of(v.value(), CacheStatus.HIT, age(v, now)), null, null);
               }
               if (outcome.kind() == WaitOutcome.Kind.RETRY) {
                 return new AwaitResponse<>(s.request(), s.key(), s.stale(), deadline);

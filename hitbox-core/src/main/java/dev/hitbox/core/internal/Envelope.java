@@ -4,7 +4,10 @@ import dev.hitbox.core.BackendException;
 import dev.hitbox.core.CacheValue;
 import dev.hitbox.core.spi.Compressor;
 import dev.hitbox.core.spi.ValueCodec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -37,6 +40,22 @@ public final class Envelope {
   static final byte VERSION = 1;
   static final int HEADER = 34;
   static final int MAX_TAGS = 65_535;
+
+  // Offsets of the fixed header fields.
+  private static final int FORMAT = 3;
+  private static final int COMPRESSION = 4;
+  private static final int SCHEMA = 6;
+  private static final int CREATED = 10;
+  private static final int STALE = 18;
+  private static final int EXPIRE = 26;
+
+  // Big-endian views of the byte array: a read on the hit path allocates no ByteBuffer.
+  private static final VarHandle SHORT =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private Envelope() {}
 
@@ -88,39 +107,43 @@ public final class Envelope {
    *     or the payload does not decode
    */
   public static <V> CacheValue<V> decode(byte[] bytes, ValueCodec<V> codec, Compressor compressor) {
-    Header h = header(bytes);
-    if (h.formatId != codec.formatId()) {
+    // The hit path: the fields are read in place, no Header or ByteBuffer is allocated.
+    int off = payloadOffset(bytes);
+    byte formatId = bytes[FORMAT];
+    if (formatId != codec.formatId()) {
       throw new BackendException(
-          "envelope format id " + h.formatId + " (expected: " + codec.formatId() + ")");
+          "envelope format id " + formatId + " (expected: " + codec.formatId() + ")");
     }
-    if (h.schemaVersion != codec.schemaVersion()) {
+    int schemaVersion = getInt(bytes, SCHEMA);
+    if (schemaVersion != codec.schemaVersion()) {
       throw new BackendException(
           "envelope schema version "
-              + h.schemaVersion
+              + schemaVersion
               + " (expected: "
               + codec.schemaVersion()
               + ")");
     }
     byte[] data = bytes;
-    int off = h.payloadOffset;
-    int len = h.payloadLength;
-    if (h.compressionId != 0) {
-      if (h.compressionId != compressor.id()) {
+    int len = bytes.length - off;
+    byte compressionId = bytes[COMPRESSION];
+    if (compressionId != 0) {
+      if (compressionId != compressor.id()) {
         throw new BackendException(
             "envelope compression id "
-                + h.compressionId
+                + compressionId
                 + " (expected: 0 or "
                 + compressor.id()
                 + ")");
       }
+      int originalLength = getInt(bytes, off - 8);
       try {
-        data = compressor.decompress(bytes, off, len, h.originalLength);
+        data = compressor.decompress(bytes, off, len, originalLength);
       } catch (RuntimeException e) {
         throw new BackendException("payload does not decompress", e);
       }
-      if (data.length != h.originalLength) {
+      if (data.length != originalLength) {
         throw new BackendException(
-            "decompressed " + data.length + " bytes (expected: " + h.originalLength + ")");
+            "decompressed " + data.length + " bytes (expected: " + originalLength + ")");
       }
       off = 0;
       len = data.length;
@@ -134,7 +157,8 @@ public final class Envelope {
     if (v == null) {
       throw new BackendException("payload decoded to null with " + codec);
     }
-    return CacheValue.of(v, h.createdAt, h.staleAt, h.expireAt, h.tags);
+    return CacheValue.of(
+        v, getLong(bytes, CREATED), getLong(bytes, STALE), getLong(bytes, EXPIRE), tags(bytes));
   }
 
   /**
@@ -143,54 +167,98 @@ public final class Envelope {
    * @throws BackendException when the bytes are not a valid envelope
    */
   public static Header header(byte[] bytes) {
+    int off = payloadOffset(bytes);
+    return new Header(
+        bytes[FORMAT],
+        bytes[COMPRESSION],
+        getInt(bytes, SCHEMA),
+        getLong(bytes, CREATED),
+        getLong(bytes, STALE),
+        getLong(bytes, EXPIRE),
+        tags(bytes),
+        getInt(bytes, off - 8),
+        off,
+        bytes.length - off);
+  }
+
+  /**
+   * Checks the magic, version, timestamps and framing of an envelope.
+   *
+   * @return the offset of the payload, which runs to the end of {@code bytes}
+   * @throws BackendException when the bytes are not a valid envelope
+   */
+  private static int payloadOffset(byte[] bytes) {
     if (bytes.length < HEADER + 2 + 8) {
       throw new BackendException("envelope of " + bytes.length + " bytes is too short");
     }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    if (b.get() != MAGIC_0 || b.get() != MAGIC_1) {
+    if (bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new BackendException("not a Hitbox envelope (bad magic)");
     }
-    byte version = b.get();
+    byte version = bytes[2];
     if (version != VERSION) {
       throw new BackendException("envelope version " + version + " (expected: " + VERSION + ")");
     }
-    byte format = b.get();
-    byte compression = b.get();
-    b.get();
-    int schema = b.getInt();
-    long created = b.getLong();
-    long stale = b.getLong();
-    long expire = b.getLong();
+    long created = getLong(bytes, CREATED);
+    long stale = getLong(bytes, STALE);
+    long expire = getLong(bytes, EXPIRE);
     if (created > stale || stale > expire) {
       throw new BackendException("envelope timestamps out of order");
     }
-    int tagCount = Short.toUnsignedInt(b.getShort());
-    Set<String> tags = tagCount == 0 ? Set.of() : new HashSet<>(tagCount * 2);
+    int tagCount = getUnsignedShort(bytes, HEADER);
+    int p = HEADER + 2;
     for (int i = 0; i < tagCount; i++) {
-      if (b.remaining() < 2) {
+      if (bytes.length - p < 2) {
         throw new BackendException("envelope truncated in tags");
       }
-      int len = Short.toUnsignedInt(b.getShort());
-      if (b.remaining() < len) {
+      int len = getUnsignedShort(bytes, p);
+      p += 2;
+      if (bytes.length - p < len) {
         throw new BackendException("envelope truncated in tags");
       }
-      tags.add(new String(bytes, b.position(), len, StandardCharsets.UTF_8));
-      b.position(b.position() + len);
+      p += len;
     }
-    if (b.remaining() < 8) {
+    if (bytes.length - p < 8) {
       throw new BackendException("envelope truncated before payload");
     }
-    int original = b.getInt();
-    int length = b.getInt();
-    if (original < 0 || length < 0 || length != b.remaining()) {
+    int original = getInt(bytes, p);
+    int length = getInt(bytes, p + 4);
+    p += 8;
+    if (original < 0 || length < 0 || length != bytes.length - p) {
       throw new BackendException(
-          "envelope payload length " + length + " (expected: " + b.remaining() + ")");
+          "envelope payload length " + length + " (expected: " + (bytes.length - p) + ")");
     }
-    if (compression == 0 && original != length) {
+    if (bytes[COMPRESSION] == 0 && original != length) {
       throw new BackendException("uncompressed payload length mismatch");
     }
-    return new Header(
-        format, compression, schema, created, stale, expire, tags, original, b.position(), length);
+    return p;
+  }
+
+  /** The tags of an envelope whose framing {@link #payloadOffset} has checked. */
+  private static Set<String> tags(byte[] bytes) {
+    int tagCount = getUnsignedShort(bytes, HEADER);
+    if (tagCount == 0) {
+      return Set.of();
+    }
+    Set<String> tags = new HashSet<>(tagCount * 2);
+    int p = HEADER + 2;
+    for (int i = 0; i < tagCount; i++) {
+      int len = getUnsignedShort(bytes, p);
+      tags.add(new String(bytes, p + 2, len, StandardCharsets.UTF_8));
+      p += 2 + len;
+    }
+    return tags;
+  }
+
+  private static int getUnsignedShort(byte[] bytes, int offset) {
+    return Short.toUnsignedInt((short) SHORT.get(bytes, offset));
+  }
+
+  private static int getInt(byte[] bytes, int offset) {
+    return (int) INT.get(bytes, offset);
+  }
+
+  private static long getLong(byte[] bytes, int offset) {
+    return (long) LONG.get(bytes, offset);
   }
 
   /** The parsed header of an envelope. */

@@ -1,0 +1,2 @@
+/** Load benchmarks of the Memcached backend against a real server. */
+package dev.hitbox.benchmarks.memcached;

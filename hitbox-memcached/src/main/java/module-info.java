@@ -1,0 +1,9 @@
+/** The Memcached backend of Hitbox, on the folsom client. */
+module dev.hitbox.memcached {
+  requires transitive dev.hitbox.core;
+  // folsom 1.21.0 declares no module name; this is the name derived from its jar.
+  requires folsom;
+  requires static org.jspecify;
+
+  exports dev.hitbox.memcached;
+}

@@ -1,0 +1,102 @@
+package dev.hitbox.spring.boot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hitbox.core.CacheListener;
+import dev.hitbox.core.spi.Backend;
+import dev.hitbox.servlet.HitboxFilter;
+import dev.hitbox.spring.cache.HitboxCacheManager;
+import dev.hitbox.spring.cache.JacksonValueCodec;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Hitbox for a Spring Boot application, from the {@link HitboxProperties hitbox.* properties}:
+ *
+ * <ul>
+ *   <li>a {@link Backend} (Caffeine), unless the application defines one (e.g. tiers: {@code
+ *       l1.compose(l2)});
+ *   <li>in a servlet web application, per {@code hitbox.endpoints[i]}: an {@code HttpCache} bean
+ *       named {@code hitboxHttpCache.<name>} and a {@link HitboxFilter} registered by a {@link
+ *       FilterRegistrationBean} named {@code hitboxFilter.<name>}, for the {@code REQUEST} and
+ *       {@code ASYNC} dispatches;
+ *   <li>when caching is enabled ({@code @EnableCaching}) and the application defines no {@link
+ *       CacheManager}: a {@link HitboxCacheManager} whose values are stored with a {@link
+ *       JacksonValueCodec} allowing the application's packages ({@code @SpringBootApplication}'s)
+ *       and {@code hitbox.cache.allowed-packages}.
+ * </ul>
+ *
+ * A {@link CacheListener} bean, if there is one, listens to the caches of the {@code CacheManager}.
+ */
+@AutoConfiguration(before = CacheAutoConfiguration.class)
+@EnableConfigurationProperties(HitboxProperties.class)
+public class HitboxAutoConfiguration {
+
+  /** Creates the auto-configuration; Spring calls it. */
+  public HitboxAutoConfiguration() {}
+
+  /**
+   * The backend every endpoint and cache shares.
+   *
+   * @param properties the {@code hitbox.*} properties
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public Backend hitboxBackend(HitboxProperties properties) {
+    return Endpoints.backend(properties.backend());
+  }
+
+  /** The filters of {@code hitbox.endpoints}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass({HitboxFilter.class, FilterRegistrationBean.class})
+  @Import(EndpointFilters.class)
+  static class ServletEndpoints {}
+
+  /** The {@code CacheManager}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(CacheManager.class)
+  @ConditionalOnBean(CacheAspectSupport.class)
+  @ConditionalOnMissingBean(CacheManager.class)
+  @ConditionalOnProperty(prefix = "hitbox.cache", name = "enabled", matchIfMissing = true)
+  static class CacheManagerConfiguration {
+    @Bean
+    HitboxCacheManager cacheManager(
+        Backend backend,
+        HitboxProperties properties,
+        ObjectProvider<ObjectMapper> mapper,
+        ObjectProvider<CacheListener> listener,
+        BeanFactory beanFactory) {
+      HitboxProperties.Cache c = properties.cache();
+      List<String> packages = new ArrayList<>(c.allowedPackages());
+      if (AutoConfigurationPackages.has(beanFactory)) {
+        packages.addAll(AutoConfigurationPackages.get(beanFactory));
+      }
+      JacksonValueCodec codec =
+          JacksonValueCodec.of(
+              mapper.getIfAvailable(() -> new ObjectMapper().findAndRegisterModules()), packages);
+      HitboxCacheManager.Builder b =
+          HitboxCacheManager.builder(backend, codec)
+              .policy(Endpoints.policy(c.policy(), "hitbox.cache", 1))
+              .cacheNames(c.names());
+      listener.ifAvailable(b::listener);
+      return b.build();
+    }
+  }
+}
