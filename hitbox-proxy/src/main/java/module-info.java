@@ -6,6 +6,7 @@ module dev.hitbox.proxy {
   requires transitive dev.hitbox.http;
   requires dev.hitbox.core;
   requires dev.hitbox.caffeine;
+  requires dev.hitbox.config;
   requires io.netty.buffer;
   requires io.netty.codec;
   requires io.netty.codec.http;

@@ -87,16 +87,8 @@ public final class ProxyMain {
       err.println("hitbox proxy: " + file + ": no such readable file");
       return null;
     }
-    if (!loaders.hasNext()) {
-      err.println(
-          "hitbox proxy: "
-              + file
-              + ": cannot read it: no configuration loader is installed (hitbox-config parses"
-              + " the YAML, but its rules are not yet turned into proxy routes). Embed the"
-              + " proxy with HitboxProxy.builder(ProxyConfig) meanwhile; see docs/proxy.md.");
-      return null;
-    }
-    ProxyConfigLoader loader = loaders.next();
+    // A loader on the class path (another format) wins; the YAML loader is built in.
+    ProxyConfigLoader loader = loaders.hasNext() ? loaders.next() : new YamlConfigLoader();
     ProxyMetrics metrics = ProxyMetrics.create();
     Path config = file;
     try {

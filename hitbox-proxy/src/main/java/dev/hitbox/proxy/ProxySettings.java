@@ -261,9 +261,12 @@ public final class ProxySettings {
       return this;
     }
 
-    /** Sets the listener (default {@code 127.0.0.1:8080}); port 0 picks a free port. */
+    /**
+     * Sets the listener (default {@code 127.0.0.1:8080}); port 0 picks a free port. An unresolved
+     * address is resolved now.
+     */
     public Builder listen(InetSocketAddress address) {
-      this.listen = requireNonNull(address, "address");
+      this.listen = resolved(requireNonNull(address, "address"));
       return this;
     }
 
@@ -277,10 +280,17 @@ public final class ProxySettings {
       return this;
     }
 
-    /** Sets the admin listener (default {@code 127.0.0.1:9090}); port 0 picks a free port. */
+    /**
+     * Sets the admin listener (default {@code 127.0.0.1:9090}); port 0 picks a free port. An
+     * unresolved address is resolved now.
+     */
     public Builder admin(InetSocketAddress address) {
-      this.admin = requireNonNull(address, "address");
+      this.admin = resolved(requireNonNull(address, "address"));
       return this;
+    }
+
+    private static InetSocketAddress resolved(InetSocketAddress a) {
+      return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
     }
 
     /** Turns the admin listener off. */

@@ -48,10 +48,10 @@ class ProxyMainTest {
   }
 
   @Test
-  void withoutAConfigurationLoaderItSaysWhatIsMissing(@TempDir Path dir) throws IOException {
-    Path file = Files.writeString(dir.resolve("proxy.yaml"), "upstream: http://127.0.0.1:9000\n");
+  void withoutAnotherLoaderTheFileIsReadAsYaml(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("proxy.yaml"), "upstream: [not, a, url]\n");
     assertThat(start(Collections.emptyList(), "--config", file.toString())).isNull();
-    assertThat(err()).contains("no configuration loader").contains("hitbox-config");
+    assertThat(err()).startsWith("hitbox proxy: ").contains("proxy.yaml").contains("upstream");
   }
 
   @Test
