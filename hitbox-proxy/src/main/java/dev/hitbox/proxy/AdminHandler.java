@@ -139,6 +139,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               body.put("status", up ? "up" : "down");
               body.put("upstream", proxy.config().settings().maskedUpstream());
               body.put("backends", list);
+              body.put(
+                  "last_reload",
+                  proxy.lastReload().map(HitboxProxy.ReloadOutcome::view).orElse(null));
               return json(up ? 200 : 503, body);
             });
   }
