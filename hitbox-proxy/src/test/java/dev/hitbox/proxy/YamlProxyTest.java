@@ -201,6 +201,7 @@ class YamlProxyTest {
     JsonNode ok = lastReload("/config");
     assertThat(ok.get("trigger").asText()).isEqualTo("file");
     assertThat(ok.get("ok").asBoolean()).isTrue();
+    assertThat(status("/api/authors/3")).isEqualTo("MISS"); // stored with the new ttl (60 s)
 
     Files.writeString(file, yaml("60").replace("ttl: 60, stale: 300", "ttl: -5, stale: 300"));
     await()
@@ -215,7 +216,7 @@ class YamlProxyTest {
         .contains("ttl")
         .contains("-5");
     // The old configuration keeps serving, with its entries.
-    assertThat(status("/api/authors/2")).isEqualTo("HIT");
+    assertThat(status("/api/authors/3")).isEqualTo("HIT");
     assertThat(admin("GET", "/config", null).body()).contains("\"ttl\":\"1m\"");
 
     write(yaml("30")); // fixed: the error is gone
