@@ -239,7 +239,6 @@ public final class RocksDbBackend
   public CompletionStage<Long> invalidatePattern(String namespace, String pattern) {
     requireNonNull(namespace, "namespace");
     requireNonNull(pattern, "pattern");
-    CacheKey.checkNamespace(namespace);
     return submit("invalidatePattern", () -> invalidatePatternNow(namespace, pattern));
   }
 
@@ -769,7 +768,7 @@ public final class RocksDbBackend
     }
     // Bitcode: the marker, the namespace's length as a varint, the namespace
     byte[] ns = namespace.getBytes(StandardCharsets.US_ASCII);
-    byte[] prefix = new byte[ns.length + 3];
+    byte[] prefix = new byte[ns.length + 6];
     int at = 0;
     prefix[at++] = 0x01;
     int length = ns.length;
