@@ -102,6 +102,16 @@ class CompositeListenerTest {
   }
 
   @Test
+  void getIfPresentIsALookupToo() {
+    Log log = new Log();
+    HitboxCache<String> users = cache(log);
+    assertThat(users.getIfPresent("1").join()).isNull();
+    users.put("1", "Ada").join();
+    assertThat(users.getIfPresent("1").join()).isEqualTo("Ada");
+    assertThat(new ArrayList<>(log.events)).containsExactly("miss 1", "put 1", "hit 1");
+  }
+
+  @Test
   void anExplicitPutIsReported() {
     Log log = new Log();
     cache(log).put("9", "Grace").join();
