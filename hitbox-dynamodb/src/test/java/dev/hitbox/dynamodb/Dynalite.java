@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -30,6 +33,15 @@ final class Dynalite extends ServerProcess {
     return d;
   }
 
+  /** The node process, to read its CPU time. */
+  Optional<ProcessHandle> processHandle() {
+    String port = Integer.toString(port());
+    return ProcessHandle.current()
+        .children()
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(port)).orElse(false))
+        .findFirst();
+  }
+
   /** {@code http://127.0.0.1:PORT}. */
   String endpoint() {
     return "http://" + HOST + ":" + port();
@@ -37,6 +49,11 @@ final class Dynalite extends ServerProcess {
 
   /** A client for this server; the caller closes it. */
   DynamoDbAsyncClient client() {
+    return client(o -> {});
+  }
+
+  /** A client for this server with more client settings; the caller closes it. */
+  DynamoDbAsyncClient client(Consumer<ClientOverrideConfiguration.Builder> more) {
     return DynamoDbAsyncClient.builder()
         .endpointOverride(java.net.URI.create(endpoint()))
         .region(Region.US_EAST_1)
@@ -48,7 +65,7 @@ final class Dynalite extends ServerProcess {
                 // the kit starts 10,000 writes at once
                 .maxPendingConnectionAcquires(100_000)
                 .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
-        .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)))
+        .overrideConfiguration(o -> more.accept(o.apiCallTimeout(Duration.ofSeconds(60))))
         .build();
   }
 

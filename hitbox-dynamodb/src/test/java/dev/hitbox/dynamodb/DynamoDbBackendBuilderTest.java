@@ -35,6 +35,8 @@ class DynamoDbBackendBuilderTest {
         .hasMessage("connect_timeout: PT0S (expected: > 0)");
     assertThatThrownBy(() -> b.maxConcurrency(0))
         .hasMessage("max_concurrency: 0 (expected: 1 to 10000)");
+    assertThatThrownBy(() -> b.batchThreshold(0))
+        .hasMessage("batch_threshold: 0 (expected: 1 to 10000)");
     assertThatThrownBy(() -> b.maxRetries(11)).hasMessage("max_retries: 11 (expected: 0 to 10)");
     assertThatThrownBy(() -> b.keyFormat(KeyFormat.BITCODE.withMaxLength(2000)))
         .hasMessage("key max_length: 2000 (expected: <= 1024, DynamoDB's limit for a sort key)");

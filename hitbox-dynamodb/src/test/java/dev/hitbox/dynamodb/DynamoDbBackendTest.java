@@ -14,14 +14,22 @@ import dev.hitbox.testkit.FakeTicker;
 import dev.hitbox.testkit.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -189,6 +197,68 @@ class DynamoDbBackendTest {
     } finally {
       down.close();
     }
+  }
+
+  @Test
+  void aBurstGoesOutInBatchesAndEveryCallerGetsItsOwnAnswer() {
+    Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    ExecutionInterceptor counter =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            requests
+                .computeIfAbsent(
+                    context.request().getClass().getSimpleName(), k -> new AtomicInteger())
+                .incrementAndGet();
+          }
+        };
+    try (DynamoDbAsyncClient counting = server.client(o -> o.addExecutionInterceptor(counter));
+        DynamoDbBackend backend =
+            DynamoDbBackend.builder().table("unit").client(counting).batchThreshold(4).build()) {
+      int n = 1_000;
+      long expireAt = System.currentTimeMillis() + HOUR;
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        writes.add(
+            backend
+                .write(
+                    CacheKey.of("burst", "k" + i % 900),
+                    BackendEntry.of(utf8("v" + i), expireAt, expireAt, Set.of()))
+                .toCompletableFuture());
+      }
+      join(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+      List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        reads.add(backend.read(CacheKey.of("burst", "k" + i % 900)).toCompletableFuture());
+      }
+      join(CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)));
+
+      for (int i = 0; i < n; i++) {
+        int k = i % 900;
+        // keys 0..99 were written twice, concurrently: either value is right
+        assertThat(new String(reads.get(i).join(), StandardCharsets.UTF_8))
+            .as("read of k%d", k)
+            .isIn("v" + k, "v" + (k + 900));
+      }
+      int batchWrites = count(requests, "BatchWriteItemRequest");
+      int singleWrites = count(requests, "PutItemRequest");
+      int batchReads = count(requests, "BatchGetItemRequest");
+      int singleReads = count(requests, "GetItemRequest");
+      System.out.printf(
+          "1000 writes: %d PutItem + %d BatchWriteItem; 1000 reads: %d GetItem + %d"
+              + " BatchGetItem%n",
+          singleWrites, batchWrites, singleReads, batchReads);
+      assertThat(batchWrites).as("BatchWriteItem requests").isPositive();
+      assertThat(singleWrites + batchWrites).as("write requests").isLessThan(n / 4);
+      assertThat(batchReads).as("BatchGetItem requests").isPositive();
+      assertThat(singleReads + batchReads).as("read requests").isLessThan(n / 4);
+    }
+  }
+
+  private static int count(Map<String, AtomicInteger> requests, String type) {
+    AtomicInteger c = requests.get(type);
+    return c == null ? 0 : c.get();
   }
 
   private static AttributeValue s(String s) {

@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code type: DynamoDb} in YAML: {@code table} (required), {@code region}, {@code endpoint},
  * {@code create_table}, {@code consistent_read}, {@code ttl_attribute}, {@code request_timeout},
- * {@code connect_timeout}, {@code max_concurrency}, {@code max_retries}, and {@code access_key_id}
- * with {@code secret_access_key} for static credentials. Every value is checked here with the
- * builder's own rules, so a bad one fails when the file is read, naming its key.
+ * {@code connect_timeout}, {@code max_concurrency}, {@code max_retries}, {@code batch_threshold},
+ * and {@code access_key_id} with {@code secret_access_key} for static credentials. Every value is
+ * checked here with the builder's own rules, so a bad one fails when the file is read, naming its
+ * key.
  */
 public final class DynamoDbProvider implements BackendProvider {
 
@@ -44,6 +45,7 @@ public final class DynamoDbProvider implements BackendProvider {
     Duration connectTimeout = node.duration("connect_timeout").orElse(Duration.ofSeconds(2));
     int maxConcurrency = (int) node.integer("max_concurrency", 1, 10_000).orElse(50);
     int maxRetries = (int) node.integer("max_retries", 0, 10).orElse(2);
+    int batchThreshold = (int) node.integer("batch_threshold", 1, 10_000).orElse(16);
     Optional<String> accessKeyId = node.string("access_key_id");
     Optional<String> secretAccessKey = node.string("secret_access_key");
     if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
@@ -62,6 +64,7 @@ public final class DynamoDbProvider implements BackendProvider {
             connectTimeout,
             maxConcurrency,
             maxRetries,
+            batchThreshold,
             accessKeyId.orElse(null),
             secretAccessKey.orElse(null));
     // the builder's checks, each reported at its own key
@@ -102,6 +105,7 @@ public final class DynamoDbProvider implements BackendProvider {
       Duration connectTimeout,
       int maxConcurrency,
       int maxRetries,
+      int batchThreshold,
       @Nullable String accessKeyId,
       @Nullable String secretAccessKey)
       implements BackendSettings {
@@ -118,6 +122,7 @@ public final class DynamoDbProvider implements BackendProvider {
               .connectTimeout(connectTimeout)
               .maxConcurrency(maxConcurrency)
               .maxRetries(maxRetries)
+              .batchThreshold(batchThreshold)
               .keyFormat(config.keyFormat());
       if (region != null) {
         b.region(region);
