@@ -545,8 +545,7 @@ public final class DynamoDbBackend
               || !KeyPattern.matches(pattern, decoded.text())) {
             return CompletableFuture.completedFuture(0L);
           }
-          boolean wasLive = live(item);
-          return delete(pk, sk).thenApply(removed -> removed || wasLive ? 1L : 0L);
+          return delete(pk, sk).thenApply(removed -> removed ? 1L : 0L);
         });
   }
 
