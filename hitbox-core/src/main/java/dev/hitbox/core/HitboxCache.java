@@ -77,7 +77,9 @@ public final class HitboxCache<V> {
    */
   public CompletableFuture<V> get(
       String key, Function<? super String, ? extends CompletionStage<V>> loader) {
-    return getWithStatus(key, loader).thenApply(CacheResult::value);
+    requireNonNull(key, "key");
+    requireNonNull(loader, "loader");
+    return engine.call(new Load<>(key, loader));
   }
 
   /** Like {@link #get}, and says whether the value was a hit, stale, or loaded. */
@@ -88,13 +90,15 @@ public final class HitboxCache<V> {
     return engine.exchange(new Load<>(key, loader));
   }
 
-  /** Returns the value for {@code key} if one is fresh or stale, without loading. */
+  /**
+   * Returns the value for {@code key} if one is fresh or stale, without loading. An entry kept only
+   * for the policy's {@code staleIfError} is not returned.
+   */
   public CompletableFuture<@Nullable V> getIfPresent(String key) {
     long now = engine.endpoint().ticker().currentTimeMillis();
     return engine
         .peek(CacheKey.of(name, requireNonNull(key, "key")))
-        .thenApply(
-            v -> v == null || v.freshness(now) == CacheValue.Freshness.EXPIRED ? null : v.value());
+        .thenApply(v -> v == null || !engine.servable(v, now) ? null : v.value());
   }
 
   /** Stores {@code value} under {@code key} with the policy's ttl and stale window. */
