@@ -51,7 +51,13 @@ final class ConfigReader {
   private static final String STALE_EXPECTED =
       "a number of seconds (0 or more), or a duration such as 500ms, 5m, 1h";
   private static final String POLICY_EXPECTED =
-      "Disabled, or {Enabled: {ttl, stale, policy: {stale}, concurrency}}";
+      "Disabled, or {Enabled: {ttl, stale, policy: {stale}, concurrency, stale_if_error,"
+          + " early_refresh}}";
+  private static final String STALE_IF_ERROR_EXPECTED =
+      "a number of seconds (0 or more, 0 is off), or a duration such as 500ms, 5m, 1h";
+  private static final String EARLY_REFRESH_EXPECTED =
+      "a duration such as 2s or 500ms (0 is off), or {delta: duration, beta: number > 0}";
+  private static final Pattern BETA = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
 
   private final BackendReader backends;
 
@@ -180,8 +186,10 @@ final class ConfigReader {
     if (enabled.isNull()) {
       return b.build();
     }
-    Fields e = enabled.fields("a mapping with ttl, stale, policy, concurrency");
-    e.only("ttl", "stale", "policy", "concurrency");
+    Fields e =
+        enabled.fields(
+            "a mapping with ttl, stale, policy, concurrency, stale_if_error, early_refresh");
+    e.only("ttl", "stale", "policy", "concurrency", "stale_if_error", "early_refresh");
     try {
       present(e, "ttl").ifPresent(t -> b.ttl(t.duration(Duration.ofMillis(1), TTL_EXPECTED)));
       present(e, "stale").ifPresent(s -> b.stale(s.duration(Duration.ZERO, STALE_EXPECTED)));
@@ -194,6 +202,9 @@ final class ConfigReader {
                               1,
                               Integer.MAX_VALUE,
                               "an integer of at least 1 (leave it out for no limit)")));
+      present(e, "stale_if_error")
+          .ifPresent(s -> b.staleIfError(s.duration(Duration.ZERO, STALE_IF_ERROR_EXPECTED)));
+      present(e, "early_refresh").ifPresent(r -> earlyRefresh(r, b));
     } catch (ConfigException ex) {
       throw ex;
     } catch (ConfigurationException ex) {
@@ -216,6 +227,30 @@ final class ConfigReader {
       }
     }
     return b.build();
+  }
+
+  /** {@code early_refresh: 2s} or {@code early_refresh: {delta: 2s, beta: 1.5}}. */
+  private static void earlyRefresh(Value v, CachePolicy.Builder b) {
+    if (v.isScalar()) {
+      b.earlyRefresh(v.duration(Duration.ZERO, EARLY_REFRESH_EXPECTED));
+      return;
+    }
+    Fields f = v.fields(EARLY_REFRESH_EXPECTED);
+    f.only("delta", "beta");
+    Value delta =
+        f.get("delta").orElseThrow(() -> v.invalid("delta is missing: " + EARLY_REFRESH_EXPECTED));
+    Duration d = delta.duration(Duration.ZERO, EARLY_REFRESH_EXPECTED);
+    double beta = 1.0;
+    Optional<Value> betaValue = present(f, "beta");
+    if (betaValue.isPresent()) {
+      String expected = "a number greater than 0 such as 1 or 1.5 (default 1)";
+      String text = betaValue.get().text(expected);
+      if (!BETA.matcher(text).matches() || Double.parseDouble(text) <= 0) {
+        throw betaValue.get().invalid(expected);
+      }
+      beta = Double.parseDouble(text);
+    }
+    b.earlyRefresh(d, beta);
   }
 
   // ---- offload

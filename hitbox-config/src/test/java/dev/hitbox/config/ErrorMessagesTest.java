@@ -40,11 +40,32 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void badStaleIfErrorAndEarlyRefresh() {
+    assertThat(error("policy: {Enabled: {stale_if_error: -1}}"))
+        .hasMessageContaining(
+            "policy.Enabled.stale_if_error at line 1, column 36: \"-1\" (expected: a number of"
+                + " seconds (0 or more, 0 is off)");
+    assertThat(error("policy: {Enabled: {early_refresh: soon}}"))
+        .hasMessageContaining(
+            "policy.Enabled.early_refresh at line 1, column 35: \"soon\" (expected: a duration"
+                + " such as 2s or 500ms (0 is off), or {delta: duration, beta: number > 0})");
+    assertThat(error("policy: {Enabled: {early_refresh: {delta: 2s, beta: 0}}}"))
+        .hasMessageContaining(
+            "policy.Enabled.early_refresh.beta at line 1, column 53: \"0\" (expected: a number"
+                + " greater than 0");
+    assertThat(error("policy: {Enabled: {early_refresh: {beta: 2}}}"))
+        .hasMessageContaining("delta is missing");
+    assertThat(error("policy: {Enabled: {early_refresh: {delta: 2s, betta: 2}}}"))
+        .hasMessageContaining("unknown key \"betta\"");
+  }
+
+  @Test
   void unknownKeysAreRejectedWithTheAllowedOnes() {
     assertThat(error("policy:\n  Enabled:\n    tll: 60\n"))
         .hasMessage(
             "hitbox.yaml: policy.Enabled.tll at line 3, column 5: unknown key \"tll\" (expected one"
-                + " of: ttl, stale, policy, concurrency; did you mean ttl?)");
+                + " of: ttl, stale, policy, concurrency, stale_if_error, early_refresh; did you"
+                + " mean ttl?)");
     assertThat(error("backnd:\n  type: Moka\n"))
         .hasMessage(
             "hitbox.yaml: backnd at line 1, column 1: unknown key \"backnd\" (expected one of:"

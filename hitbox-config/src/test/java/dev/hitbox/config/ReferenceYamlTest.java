@@ -60,7 +60,11 @@ class ReferenceYamlTest {
             "Disabled",
             "ttl",
             "stale",
-            "concurrency", // policy
+            "concurrency",
+            "stale_if_error",
+            "early_refresh",
+            "delta",
+            "beta", // policy
             "Cancel",
             "Warn",
             "None"));

@@ -76,6 +76,20 @@ public abstract class CacheListener {
   /** A stale entry was found. */
   public void onStale(CacheKey key) {}
 
+  /**
+   * The upstream failed and a stale entry answered instead, within the policy's {@code
+   * staleIfError} bound ({@link CacheResult#staleIfError()}). Reported once per answered caller.
+   *
+   * @param error the upstream's failure, which the caller did not see
+   */
+  public void onStaleIfError(CacheKey key, Throwable error) {}
+
+  /**
+   * A fresh entry close to its stale time is being refreshed in the background (the policy's {@code
+   * earlyRefresh}); the caller was answered with the entry as a hit.
+   */
+  public void onEarlyRefresh(CacheKey key) {}
+
   /** No usable entry was found. */
   public void onMiss(CacheKey key) {}
 

@@ -10,7 +10,10 @@ import java.util.OptionalInt;
  * period), a stale window, a {@link StalePolicy} and an optional dogpile concurrency limit.
  *
  * <p>An entry written at {@code now} is fresh until {@code now + ttl}, stale until {@code now + ttl
- * + stale}, and gone after. Immutable and thread-safe.
+ * + stale}, and gone after. With {@link #staleIfError()} it is kept {@code staleIfError} longer,
+ * and served only when the upstream fails. With {@link #earlyRefresh()} a hit close to the end of
+ * the ttl may refresh the entry in the background first, so that popular keys do not go stale.
+ * Immutable and thread-safe.
  *
  * <pre>{@code
  * CachePolicy policy = CachePolicy.builder()
@@ -18,26 +21,49 @@ import java.util.OptionalInt;
  *     .stale(Duration.ofSeconds(300))
  *     .stalePolicy(StalePolicy.OFFLOAD_REVALIDATE)
  *     .concurrency(1)
+ *     .staleIfError(Duration.ofMinutes(10))
+ *     .earlyRefresh(Duration.ofSeconds(2))
  *     .build();
  * }</pre>
  */
 public final class CachePolicy {
   private static final CachePolicy DISABLED =
-      new CachePolicy(false, Duration.ZERO, Duration.ZERO, StalePolicy.RETURN, 0);
+      new CachePolicy(
+          false,
+          Duration.ZERO,
+          Duration.ZERO,
+          StalePolicy.RETURN,
+          0,
+          Duration.ZERO,
+          Duration.ZERO,
+          1.0);
 
   private final boolean enabled;
   private final Duration ttl;
   private final Duration stale;
   private final StalePolicy stalePolicy;
   private final int concurrency;
+  private final Duration staleIfError;
+  private final Duration earlyRefresh;
+  private final double earlyRefreshBeta;
 
   private CachePolicy(
-      boolean enabled, Duration ttl, Duration stale, StalePolicy stalePolicy, int concurrency) {
+      boolean enabled,
+      Duration ttl,
+      Duration stale,
+      StalePolicy stalePolicy,
+      int concurrency,
+      Duration staleIfError,
+      Duration earlyRefresh,
+      double earlyRefreshBeta) {
     this.enabled = enabled;
     this.ttl = ttl;
     this.stale = stale;
     this.stalePolicy = stalePolicy;
     this.concurrency = concurrency;
+    this.staleIfError = staleIfError;
+    this.earlyRefresh = earlyRefresh;
+    this.earlyRefreshBeta = earlyRefreshBeta;
   }
 
   /** A policy that caches nothing: every request goes upstream. */
@@ -77,6 +103,30 @@ public final class CachePolicy {
     return concurrency == 0 ? OptionalInt.empty() : OptionalInt.of(concurrency);
   }
 
+  /**
+   * How long past its stale window an entry is kept to answer when the upstream fails
+   * (stale-if-error, RFC 5861); {@link Duration#ZERO} when off. Within the stale window the bound
+   * adds nothing: a stale entry always answers a failed upstream call when this is on.
+   */
+  public Duration staleIfError() {
+    return staleIfError;
+  }
+
+  /**
+   * The scale of early refresh (probabilistic early expiration, "XFetch"): about how long the
+   * upstream takes to produce a value. A hit at {@code now} refreshes the entry in the background
+   * when {@code now - earlyRefresh * beta * ln(random) >= staleAt}, so the chance grows as the
+   * entry nears its stale time. {@link Duration#ZERO} when off.
+   */
+  public Duration earlyRefresh() {
+    return earlyRefresh;
+  }
+
+  /** The factor {@code beta} of early refresh: above 1 refreshes earlier, below 1 later. */
+  public double earlyRefreshBeta() {
+    return earlyRefreshBeta;
+  }
+
   @Override
   public String toString() {
     if (!enabled) {
@@ -90,6 +140,8 @@ public final class CachePolicy {
         + stalePolicy
         + ", concurrency="
         + (concurrency == 0 ? "unlimited" : concurrency)
+        + (staleIfError.isZero() ? "" : ", staleIfError=" + staleIfError)
+        + (earlyRefresh.isZero() ? "" : ", earlyRefresh=" + earlyRefresh + "*" + earlyRefreshBeta)
         + '}';
   }
 
@@ -99,6 +151,9 @@ public final class CachePolicy {
     private Duration stale = Duration.ZERO;
     private StalePolicy stalePolicy = StalePolicy.RETURN;
     private int concurrency;
+    private Duration staleIfError = Duration.ZERO;
+    private Duration earlyRefresh = Duration.ZERO;
+    private double earlyRefreshBeta = 1.0;
 
     private Builder() {}
 
@@ -156,9 +211,60 @@ public final class CachePolicy {
       return this;
     }
 
+    /**
+     * Answers with a stale entry when the upstream fails (completes exceptionally, e.g. with its
+     * own timeout), for up to {@code bound} past the entry's stale window; entries are kept that
+     * much longer in the backend. {@link Duration#ZERO} (the default) turns it off.
+     *
+     * @throws ConfigurationException if negative
+     */
+    public Builder staleIfError(Duration bound) {
+      requireNonNull(bound, "staleIfError");
+      if (bound.isNegative()) {
+        throw new ConfigurationException("stale_if_error: " + bound + " (expected: >= 0)");
+      }
+      this.staleIfError = bound;
+      return this;
+    }
+
+    /**
+     * Refreshes hot entries in the background shortly before they go stale, with {@code beta} 1:
+     * see {@link #earlyRefresh(Duration, double)}.
+     *
+     * @throws ConfigurationException if negative
+     */
+    public Builder earlyRefresh(Duration delta) {
+      return earlyRefresh(delta, 1.0);
+    }
+
+    /**
+     * Refreshes hot entries in the background shortly before they go stale (probabilistic early
+     * expiration): a hit at {@code now} on a fresh entry starts a refresh through the offload
+     * manager, one per key at a time, when {@code now - delta * beta * ln(random) >= staleAt}. Set
+     * {@code delta} to about how long the upstream takes; the caller still gets the entry as a hit.
+     * {@link Duration#ZERO} (the default) turns it off.
+     *
+     * @throws ConfigurationException if {@code delta} is negative or {@code beta} is not a positive
+     *     finite number
+     */
+    public Builder earlyRefresh(Duration delta, double beta) {
+      requireNonNull(delta, "earlyRefresh");
+      if (delta.isNegative()) {
+        throw new ConfigurationException("early_refresh: " + delta + " (expected: >= 0)");
+      }
+      if (!(beta > 0) || Double.isInfinite(beta)) {
+        throw new ConfigurationException(
+            "early_refresh.beta: " + beta + " (expected: a finite number > 0)");
+      }
+      this.earlyRefresh = delta;
+      this.earlyRefreshBeta = beta;
+      return this;
+    }
+
     /** Builds the policy. */
     public CachePolicy build() {
-      return new CachePolicy(true, ttl, stale, stalePolicy, concurrency);
+      return new CachePolicy(
+          true, ttl, stale, stalePolicy, concurrency, staleIfError, earlyRefresh, earlyRefreshBeta);
     }
   }
 }

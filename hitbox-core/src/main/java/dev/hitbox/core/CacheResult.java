@@ -11,11 +11,13 @@ public final class CacheResult<Res> {
   private final Res value;
   private final CacheStatus status;
   private final long ageMillis;
+  private final boolean staleIfError;
 
-  private CacheResult(Res value, CacheStatus status, long ageMillis) {
+  private CacheResult(Res value, CacheStatus status, long ageMillis, boolean staleIfError) {
     this.value = value;
     this.status = status;
     this.ageMillis = ageMillis;
+    this.staleIfError = staleIfError;
   }
 
   /**
@@ -31,7 +33,19 @@ public final class CacheResult<Res> {
     if (ageMillis < 0) {
       throw new IllegalArgumentException("ageMillis: " + ageMillis + " (expected: >= 0)");
     }
-    return new CacheResult<>(value, status, ageMillis);
+    return new CacheResult<>(value, status, ageMillis, false);
+  }
+
+  /**
+   * A stale entry that answers because the upstream failed (stale-if-error): status {@link
+   * CacheStatus#STALE} and {@link #staleIfError()} true.
+   *
+   * @param value the stored response
+   * @param ageMillis how long ago the response left the upstream
+   */
+  public static <Res> CacheResult<Res> staleIfError(Res value, long ageMillis) {
+    CacheResult<Res> r = of(value, CacheStatus.STALE, ageMillis);
+    return new CacheResult<>(r.value, r.status, r.ageMillis, true);
   }
 
   /** The response. */
@@ -44,6 +58,14 @@ public final class CacheResult<Res> {
     return status;
   }
 
+  /**
+   * Whether a stale entry answered because the upstream failed ({@link CacheStatus#STALE} only);
+   * protocol layers report it, e.g. HTTP as {@code Cache-Status: ...; fwd=stale}.
+   */
+  public boolean staleIfError() {
+    return staleIfError;
+  }
+
   /** Milliseconds since the response was produced by the upstream; {@code 0} for a miss. */
   public long ageMillis() {
     return ageMillis;
@@ -51,6 +73,13 @@ public final class CacheResult<Res> {
 
   @Override
   public String toString() {
-    return "CacheResult{" + status + ", age=" + ageMillis + "ms, value=" + value + '}';
+    return "CacheResult{"
+        + status
+        + (staleIfError ? " (stale-if-error)" : "")
+        + ", age="
+        + ageMillis
+        + "ms, value="
+        + value
+        + '}';
   }
 }

@@ -78,7 +78,9 @@ public final class HitboxCache<V> {
    */
   public CompletableFuture<V> get(
       String key, Function<? super String, ? extends CompletionStage<V>> loader) {
-    return getWithStatus(key, loader).thenApply(CacheResult::value);
+    requireNonNull(key, "key");
+    requireNonNull(loader, "loader");
+    return engine.call(new Load<>(key, loader));
   }
 
   /** Like {@link #get}, and says whether the value was a hit, stale, or loaded. */
@@ -90,8 +92,9 @@ public final class HitboxCache<V> {
   }
 
   /**
-   * Returns the value for {@code key} if one is fresh or stale, without loading. The lookup is
-   * reported to the listener as a hit, stale or miss, as a {@link #get} lookup is.
+   * Returns the value for {@code key} if one is fresh or stale, without loading. An entry kept only
+   * for the policy's {@code staleIfError} is not returned. The lookup is reported to the listener
+   * as a hit, stale or miss, as a {@link #get} lookup is.
    */
   public CompletableFuture<@Nullable V> getIfPresent(String key) {
     long now = engine.endpoint().ticker().currentTimeMillis();
@@ -101,7 +104,10 @@ public final class HitboxCache<V> {
         .peek(k)
         .thenApply(
             v -> {
-              CacheValue.Freshness f = v == null ? CacheValue.Freshness.EXPIRED : v.freshness(now);
+              CacheValue.Freshness f =
+                  v == null || !engine.servable(v, now)
+                      ? CacheValue.Freshness.EXPIRED
+                      : v.freshness(now);
               switch (f) {
                 case FRESH -> Events.safely(() -> listener.onHit(k));
                 case STALE -> Events.safely(() -> listener.onStale(k));

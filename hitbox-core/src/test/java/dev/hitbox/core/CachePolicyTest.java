@@ -30,6 +30,32 @@ class CachePolicyTest {
         .hasMessage("stale: PT-0.005S (expected: >= 0)");
     assertThatThrownBy(() -> CachePolicy.builder().concurrency(0))
         .hasMessage("concurrency: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> CachePolicy.builder().staleIfError(Duration.ofSeconds(-1)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("stale_if_error: PT-1S (expected: >= 0)");
+    assertThatThrownBy(() -> CachePolicy.builder().earlyRefresh(Duration.ofSeconds(-2)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("early_refresh: PT-2S (expected: >= 0)");
+    assertThatThrownBy(() -> CachePolicy.builder().earlyRefresh(Duration.ofSeconds(1), 0))
+        .hasMessage("early_refresh.beta: 0.0 (expected: a finite number > 0)");
+    assertThatThrownBy(() -> CachePolicy.builder().earlyRefresh(Duration.ofSeconds(1), Double.NaN))
+        .hasMessage("early_refresh.beta: NaN (expected: a finite number > 0)");
+  }
+
+  @Test
+  void staleIfErrorAndEarlyRefreshAreOffByDefault() {
+    CachePolicy p = CachePolicy.builder().build();
+    assertThat(p.staleIfError()).isZero();
+    assertThat(p.earlyRefresh()).isZero();
+    CachePolicy on =
+        CachePolicy.builder()
+            .staleIfError(Duration.ofMinutes(5))
+            .earlyRefresh(Duration.ofSeconds(2), 1.5)
+            .build();
+    assertThat(on.staleIfError()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(on.earlyRefresh()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(on.earlyRefreshBeta()).isEqualTo(1.5);
+    assertThat(on.toString()).contains("staleIfError=PT5M", "earlyRefresh=PT2S*1.5");
   }
 
   @Test

@@ -212,7 +212,7 @@ public final class HttpCache {
     HttpResponse res = r.value();
     HttpHeaders h = res.headers();
     long age = HttpSemantics.ageSeconds(res) + r.ageMillis() / 1000;
-    String cacheStatus = cacheStatus(r.status(), res.status());
+    String cacheStatus = cacheStatus(r, res.status());
     String upstreamStatus = h.joined("Cache-Status");
     HttpHeaders.Builder b = h.toBuilder().remove("X-Cache-Status").remove("Age");
     b.set(
@@ -236,8 +236,12 @@ public final class HttpCache {
     return res.withHeaders(decorated);
   }
 
-  private static String cacheStatus(CacheStatus status, int upstreamStatus) {
-    return switch (status) {
+  private static String cacheStatus(CacheResult<?> r, int upstreamStatus) {
+    if (r.staleIfError()) {
+      // RFC 9211: the request went to the next hop (fwd=stale) and a stale response answered
+      return CACHE_STATUS_NAME + "; fwd=stale; detail=stale-if-error";
+    }
+    return switch (r.status()) {
       case HIT -> CACHE_STATUS_NAME + "; hit";
       case STALE -> CACHE_STATUS_NAME + "; hit; detail=stale";
       case MISS -> CACHE_STATUS_NAME + "; fwd=uri-miss; fwd-status=" + upstreamStatus;

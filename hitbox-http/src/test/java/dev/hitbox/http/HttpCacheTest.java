@@ -6,6 +6,7 @@ import static dev.hitbox.http.HttpFixture.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.CacheResult;
 import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
@@ -58,6 +59,29 @@ class HttpCacheTest {
     assertThat(xcs(stale)).isEqualTo("STALE");
     assertThat(stale.headers().first("Cache-Status")).isEqualTo("hitbox; hit; detail=stale");
     assertThat(stale.headers().first("Age")).isEqualTo("20");
+  }
+
+  @Test
+  void aStaleIfErrorAnswerSaysTheRequestWentUpstream() {
+    CachedUpstream<HttpRequest, HttpResponse> cached =
+        f.cached(
+            f.builder()
+                .policy(
+                    CachePolicy.builder()
+                        .ttl(java.time.Duration.ofSeconds(10))
+                        .staleIfError(java.time.Duration.ofSeconds(60))
+                        .build())
+                .build());
+    call(cached, get("/a"));
+    f.advance(30);
+    f.upstream.failWith(new IllegalStateException("origin down"));
+
+    HttpResponse stale = call(cached, get("/a"));
+
+    assertThat(xcs(stale)).isEqualTo("STALE");
+    assertThat(stale.headers().first("Cache-Status"))
+        .isEqualTo("hitbox; fwd=stale; detail=stale-if-error");
+    assertThat(stale.headers().first("Age")).isEqualTo("30");
   }
 
   @Test

@@ -44,6 +44,8 @@ final class ActiveRoute {
   /**
    * The same entries seen through an endpoint that serves anything still in its stale window and
    * never reaches the upstream (a miss fails): where stale-if-error looks when the upstream fails.
+   * Its policy has no {@code staleIfError} of its own, so it also serves what the route's policy
+   * keeps only for errors ({@code stale_if_error}).
    */
   private static CachedUpstream<HttpRequest, HttpResponse> fallbackOf(
       CacheEndpoint<HttpRequest, HttpResponse> ep) {
@@ -132,8 +134,7 @@ final class ActiveRoute {
             count(Result.STALE, startNanos);
             return route
                 .cache()
-                .respond(
-                    request, CacheResult.of(stale.value(), CacheStatus.STALE, stale.ageMillis()));
+                .respond(request, CacheResult.staleIfError(stale.value(), stale.ageMillis()));
           }
           if (response != null && status != null) {
             count(Result.of(status), startNanos);

@@ -79,6 +79,8 @@ class ProxyFailureTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("author 1, version 1");
     assertThat(r.headers().firstValue("X-Cache-Status")).hasValue("STALE");
+    assertThat(r.headers().firstValue("Cache-Status"))
+        .hasValue("hitbox; fwd=stale; detail=stale-if-error");
     assertThat(r.headers().firstValue("Age")).hasValue("11");
     assertThat(f.metrics.requests("authors", ProxyMetrics.Result.STALE)).isEqualTo(1);
 
@@ -104,6 +106,8 @@ class ProxyFailureTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("author 2");
     assertThat(r.headers().firstValue("X-Cache-Status")).hasValue("STALE");
+    assertThat(r.headers().firstValue("Cache-Status"))
+        .hasValue("hitbox; fwd=stale; detail=stale-if-error");
 
     // Past the stale window there is nothing left to serve: 502.
     f.ticker.advance(Duration.ofSeconds(61));

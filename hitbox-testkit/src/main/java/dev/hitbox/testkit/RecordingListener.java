@@ -70,6 +70,16 @@ public final class RecordingListener extends CacheListener {
   }
 
   @Override
+  public void onStaleIfError(CacheKey key, Throwable error) {
+    add("stale-if-error " + key + " " + error.getClass().getSimpleName());
+  }
+
+  @Override
+  public void onEarlyRefresh(CacheKey key) {
+    add("early-refresh " + key);
+  }
+
+  @Override
   public void onMiss(CacheKey key) {
     add("miss " + key);
   }

@@ -79,21 +79,37 @@ public final class BackendStore<V> {
 
   /** Reads and decodes; completes with {@code null} on a miss, an error, a timeout or garbage. */
   public CompletionStage<@Nullable CacheValue<V>> read(CacheKey key) {
-    long start = reportsReads ? ticker.nanoTime() : 0L;
-    CompletableFuture<byte @Nullable []> raw;
-    try {
-      raw = bounded(backend.read(key));
-    } catch (RuntimeException e) {
-      raw = CompletableFuture.failedFuture(e);
-    }
+    long start = readStart();
+    CompletableFuture<byte @Nullable []> raw = readRaw(key);
     if (raw.isDone()) {
-      return CompletableFuture.completedFuture(decodeOutcome(key, raw, start));
+      return CompletableFuture.completedFuture(decode(key, raw, start));
     }
-    CompletableFuture<byte @Nullable []> r = raw;
-    return raw.handle((b, e) -> decodeOutcome(key, r, start));
+    return raw.handle((b, e) -> decode(key, raw, start));
   }
 
-  private @Nullable CacheValue<V> decodeOutcome(
+  /**
+   * The start time to pass to {@link #decode} ({@code 0} unless the listener times reads). With
+   * {@link #readRaw} and {@link #decode}, a read that completes at once is decoded without a future
+   * of its own.
+   */
+  public long readStart() {
+    return reportsReads ? ticker.nanoTime() : 0L;
+  }
+
+  /** Starts a read: the backend's stage, bounded by the timeout; never throws. */
+  public CompletableFuture<byte @Nullable []> readRaw(CacheKey key) {
+    try {
+      return bounded(backend.read(key));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Decodes a completed {@link #readRaw} and reports it: {@code null} on a miss, an error, a
+   * timeout or garbage.
+   */
+  public @Nullable CacheValue<V> decode(
       CacheKey key, CompletableFuture<byte @Nullable []> raw, long start) {
     byte[] bytes;
     try {

@@ -24,6 +24,7 @@ import dev.hitbox.core.internal.State.PollCache;
 import dev.hitbox.core.internal.State.PollUpstream;
 import dev.hitbox.core.internal.State.Respond;
 import dev.hitbox.core.internal.State.UpdateCache;
+import dev.hitbox.core.internal.Step.Pending;
 import dev.hitbox.core.spi.Admission;
 import dev.hitbox.core.spi.CachePredicate;
 import dev.hitbox.core.spi.ConcurrencyManager;
@@ -37,6 +38,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
@@ -60,6 +62,12 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   private final CachePolicy policy;
   private final long ttlMillis;
   private final long staleMillis;
+  // stale-if-error: entries are kept this much past their stale window, for failed upstream calls
+  private final long graceMillis;
+  // early refresh: delta * beta in milliseconds (0 when off), and the distance from staleAt beyond
+  // which even the smallest random number cannot trigger a refresh
+  private final double earlyScaleMillis;
+  private final long earlyHorizonMillis;
   private final int concurrency;
   private final BackendStore<Res> store;
   private final CachePredicate<? super Req> requestPredicate;
@@ -79,6 +87,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   // that want them (CacheListener.NONE wants neither).
   private final boolean reportsTransitions;
   private final boolean reportsResponses;
+  private final boolean reportsHits;
+  // the default predicate accepts everything: skipped, not called
+  private final boolean checksRequests;
 
   /** Wraps {@code upstream} with {@code endpoint}'s cache. */
   public CacheEngine(CacheEndpoint<Req, Res> endpoint, Upstream<Req, Res> upstream) {
@@ -88,6 +99,10 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     this.policy = endpoint.policy();
     this.ttlMillis = policy.ttl().toMillis();
     this.staleMillis = policy.stale().toMillis();
+    this.graceMillis = policy.staleIfError().toMillis();
+    this.earlyScaleMillis = policy.earlyRefresh().toMillis() * policy.earlyRefreshBeta();
+    // -ln(u) for u in (0, 1] drawn as 1 - nextDouble() is at most 53 ln 2 < 37
+    this.earlyHorizonMillis = (long) Math.min(Long.MAX_VALUE / 2, Math.ceil(earlyScaleMillis * 37));
     this.concurrency = policy.concurrency().orElse(0);
     this.listener = endpoint.listener();
     this.ticker = endpoint.ticker();
@@ -117,6 +132,8 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
         BackendStore.overrides(listener, "onResponse", String.class, CacheStatus.class, long.class)
             || BackendStore.overrides(
                 listener, "onResponseError", String.class, Throwable.class, long.class);
+    this.reportsHits = BackendStore.overrides(listener, "onHit", CacheKey.class);
+    this.checksRequests = (Object) requestPredicate != CachePredicate.always();
   }
 
   @Override
@@ -126,10 +143,21 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
 
   @Override
   public CompletableFuture<CacheResult<Res>> exchange(Req request) {
+    return start(request, false);
+  }
+
+  /** Like {@link #exchange}, without building a {@link CacheResult} the caller would unwrap. */
+  @Override
+  public CompletableFuture<Res> call(Req request) {
+    return start(request, true);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> start(Req request, boolean valueOnly) {
     Objects.requireNonNull(request, "request");
-    Flow<Res> flow = new Flow<>(reportsResponses ? ticker.nanoTime() : 0, false);
+    Flow flow = new Flow(reportsResponses ? ticker.nanoTime() : 0, false, valueOnly);
     drive(new Initial<>(request), flow);
-    return flow.out;
+    return (CompletableFuture<T>) (CompletableFuture<?>) flow;
   }
 
   @Override
@@ -140,6 +168,18 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   /** Reads the entry for {@code key}, if any (whatever its freshness). */
   public CompletableFuture<@Nullable CacheValue<Res>> peek(CacheKey key) {
     return store.read(key).toCompletableFuture();
+  }
+
+  /**
+   * Whether a stored entry may answer a request at {@code nowMillis} without the upstream (fresh or
+   * within its stale window; not in the extra time {@code staleIfError} keeps it for).
+   */
+  public boolean servable(CacheValue<?> value, long nowMillis) {
+    return nowMillis < servableUntil(value);
+  }
+
+  private long servableUntil(CacheValue<?> value) {
+    return Math.max(value.staleAt(), value.expireAt() - graceMillis);
   }
 
   /** Writes {@code value} under {@code key} with the policy's timestamps. */
@@ -181,37 +221,46 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
 
   // ---------------------------------------------------------------- driver
 
-  /** Per-request bookkeeping: the caller's future and when the request started. */
-  private static final class Flow<Res> {
-    final CompletableFuture<CacheResult<Res>> out = new CompletableFuture<>();
+  /**
+   * Per-request bookkeeping, and the caller's future itself (one object, not two): completed with
+   * the {@link CacheResult}, or with just the value when the caller asked for the value only.
+   */
+  private static final class Flow extends CompletableFuture<Object> {
     final long startNanos;
     final boolean background;
+    final boolean valueOnly;
 
-    Flow(long startNanos, boolean background) {
+    Flow(long startNanos, boolean background, boolean valueOnly) {
       this.startNanos = startNanos;
       this.background = background;
+      this.valueOnly = valueOnly;
     }
   }
 
-  private void drive(State<Req, Res> initial, Flow<Res> flow) {
+  private void drive(State<Req, Res> initial, Flow flow) {
     State<Req, Res> state = initial;
     while (true) {
       if (state instanceof Respond<Req, Res> r) {
         respond(r, flow);
         return;
       }
-      CompletableFuture<State<Req, Res>> next;
+      Step<Req, Res> step;
       try {
-        next = transition(state).toCompletableFuture();
+        step = transition(state);
       } catch (RuntimeException e) {
-        next = CompletableFuture.failedFuture(e);
+        step = Respond.failure(e);
       }
-      if (next.isDone()) {
-        state = settle(state, next);
+      if (step instanceof State<Req, Res> next) {
+        reportTransition(state, next);
+        state = next;
+        continue;
+      }
+      CompletableFuture<State<Req, Res>> pending = ((Pending<Req, Res>) step).next();
+      if (pending.isDone()) {
+        state = settle(state, pending);
         continue;
       }
       State<Req, Res> from = state;
-      CompletableFuture<State<Req, Res>> pending = next;
       pending.whenComplete((s, e) -> drive(settle(from, pending), flow));
       return;
     }
@@ -226,30 +275,41 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     try {
       to = next.join();
     } catch (RuntimeException e) {
-      to = new Respond<>(null, Futures.unwrap(e), null);
+      to = Respond.failure(Futures.unwrap(e));
     }
-    if (reportsTransitions) {
-      State<Req, Res> t = to;
-      Events.safely(() -> listener.onTransition(namespace, name(from), name(t)));
-    }
+    reportTransition(from, to);
     return to;
+  }
+
+  private void reportTransition(State<Req, Res> from, State<Req, Res> to) {
+    if (reportsTransitions) {
+      Events.safely(() -> listener.onTransition(namespace, name(from), name(to)));
+    }
   }
 
   private static String name(State<?, ?> s) {
     return s.getClass().getSimpleName();
   }
 
-  private void respond(Respond<Req, Res> r, Flow<Res> flow) {
-    CacheResult<Res> result = r.result();
-    if (result != null) {
-      flow.out.complete(result);
+  private void respond(Respond<Req, Res> r, Flow flow) {
+    Res value = r.value();
+    CacheStatus status = r.status();
+    if (value != null && status != null) {
+      if (flow.valueOnly) {
+        flow.complete(value);
+      } else {
+        flow.complete(
+            r.staleIfError()
+                ? CacheResult.staleIfError(value, r.ageMillis())
+                : CacheResult.of(value, status, r.ageMillis()));
+      }
       if (!flow.background && reportsResponses) {
         long latency = ticker.nanoTime() - flow.startNanos;
-        Events.safely(() -> listener.onResponse(namespace, result.status(), latency));
+        Events.safely(() -> listener.onResponse(namespace, status, latency));
       }
     } else {
       Throwable error = Objects.requireNonNull(r.error());
-      flow.out.completeExceptionally(error);
+      flow.completeExceptionally(error);
       if (!flow.background && reportsResponses) {
         long latency = ticker.nanoTime() - flow.startNanos;
         Events.safely(() -> listener.onResponseError(namespace, error, latency));
@@ -263,10 +323,13 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
 
   // ---------------------------------------------------------------- transitions
 
-  /** The transition function: one step of the state machine. */
-  CompletionStage<State<Req, Res>> transition(State<Req, Res> state) {
+  /**
+   * The transition function: one step of the state machine, the next state itself when the step
+   * completed at once.
+   */
+  Step<Req, Res> transition(State<Req, Res> state) {
     if (state instanceof Initial<Req, Res> s) {
-      return now(new CheckRequestCachePolicy<>(s.request()));
+      return new CheckRequestCachePolicy<>(s.request());
     }
     if (state instanceof CheckRequestCachePolicy<Req, Res> s) {
       return checkRequest(s.request());
@@ -287,73 +350,149 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
       return checkResponse(s);
     }
     if (state instanceof UpdateCache<Req, Res> s) {
-      return now(updateCache(s));
+      return updateCache(s);
     }
     throw new IllegalStateException("no transition from " + state);
   }
 
-  private static <T> CompletionStage<T> now(T value) {
-    return CompletableFuture.completedFuture(value);
+  private static <Req, Res> Step<Req, Res> later(CompletionStage<State<Req, Res>> next) {
+    return new Pending<>(next.toCompletableFuture());
   }
 
-  private CompletionStage<State<Req, Res>> checkRequest(Req request) {
+  private Step<Req, Res> checkRequest(Req request) {
     if (!policy.enabled()) {
       return bypass(request);
     }
-    CompletionStage<Boolean> ok;
+    if (!checksRequests) {
+      return extractKey(request);
+    }
+    CompletableFuture<Boolean> ok;
     try {
-      ok = requestPredicate.test(request);
+      ok = requestPredicate.test(request).toCompletableFuture();
     } catch (RuntimeException e) {
       return userCodeFailed(request, e);
     }
-    return ok.thenCompose(
-            cacheable -> {
-              if (!Boolean.TRUE.equals(cacheable)) {
-                return bypass(request);
+    if (ok.isDone() && !ok.isCompletedExceptionally()) {
+      return Boolean.TRUE.equals(ok.join()) ? extractKey(request) : bypass(request);
+    }
+    return later(
+        ok.<Step<Req, Res>>handle(
+                (cacheable, e) -> {
+                  if (e != null) {
+                    return userCodeFailed(request, Futures.unwrap(e));
+                  }
+                  if (!Boolean.TRUE.equals(cacheable)) {
+                    return bypass(request);
+                  }
+                  return extractKey(request);
+                })
+            .thenCompose(CacheEngine::stage));
+  }
+
+  private static <Req, Res> CompletionStage<State<Req, Res>> stage(Step<Req, Res> step) {
+    if (step instanceof State<Req, Res> s) {
+      return CompletableFuture.completedFuture(s);
+    }
+    return ((Pending<Req, Res>) step).next();
+  }
+
+  private Step<Req, Res> extractKey(Req request) {
+    CompletableFuture<List<KeyPart>> parts;
+    try {
+      parts = extractor.extract(request).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return userCodeFailed(request, e);
+    }
+    if (parts.isDone() && !parts.isCompletedExceptionally()) {
+      try {
+        return new PollCache<>(request, key(parts.join()));
+      } catch (RuntimeException e) {
+        return userCodeFailed(request, e);
+      }
+    }
+    return later(
+        parts.<State<Req, Res>>handle(
+            (p, e) -> {
+              if (e != null) {
+                return userCodeFailed(request, Futures.unwrap(e));
               }
-              return extractor
-                  .extract(request)
-                  .thenApply(
-                      parts -> (State<Req, Res>) new PollCache<Req, Res>(request, key(parts)));
-            })
-        .exceptionallyCompose(e -> userCodeFailed(request, Futures.unwrap(e)));
+              try {
+                return new PollCache<>(request, key(p));
+              } catch (RuntimeException err) {
+                return userCodeFailed(request, err);
+              }
+            }));
   }
 
   private CacheKey key(List<KeyPart> parts) {
     return CacheKey.of(namespace, keyVersion, parts);
   }
 
-  private CompletionStage<State<Req, Res>> bypass(Req request) {
+  private State<Req, Res> bypass(Req request) {
     Events.safely(() -> listener.onBypass(namespace));
-    return now(new PollUpstream<>(request, null, null, null));
+    return new PollUpstream<>(request, null, null, null, false);
   }
 
-  private CompletionStage<State<Req, Res>> userCodeFailed(Req request, Throwable e) {
+  private State<Req, Res> userCodeFailed(Req request, Throwable e) {
     Events.safely(() -> listener.onUserCodeError(namespace, e));
     return bypass(request);
   }
 
-  private CompletionStage<State<Req, Res>> pollCache(PollCache<Req, Res> s) {
-    return store.read(s.key()).thenApply(value -> afterPoll(s, value));
+  private Step<Req, Res> pollCache(PollCache<Req, Res> s) {
+    long start = store.readStart();
+    CompletableFuture<byte @Nullable []> raw = store.readRaw(s.key());
+    if (raw.isDone()) {
+      return afterPoll(s, store.decode(s.key(), raw, start));
+    }
+    return later(raw.handle((b, e) -> afterPoll(s, store.decode(s.key(), raw, start))));
   }
 
   private State<Req, Res> afterPoll(PollCache<Req, Res> s, @Nullable CacheValue<Res> value) {
     if (value != null && reusable(s.request(), value.value())) {
       long now = ticker.currentTimeMillis();
-      switch (value.freshness(now)) {
-        case FRESH:
+      if (now < value.staleAt()) {
+        if (reportsHits) {
           Events.safely(() -> listener.onHit(s.key()));
-          return new Respond<>(
-              CacheResult.of(value.value(), CacheStatus.HIT, age(value, now)), null, null);
-        case STALE:
-          Events.safely(() -> listener.onStale(s.key()));
-          return new HandleStale<>(s.request(), s.key(), value);
-        default:
-          break;
+        }
+        if (earlyScaleMillis > 0 && refreshEarly(value, now)) {
+          refreshInBackground(s.request(), s.key(), value);
+        }
+        return Respond.answer(value.value(), CacheStatus.HIT, age(value, now));
+      }
+      if (now < servableUntil(value)) {
+        Events.safely(() -> listener.onStale(s.key()));
+        return new HandleStale<>(s.request(), s.key(), value);
+      }
+      if (now < value.expireAt()) {
+        // kept only for stale-if-error: a miss, with the entry to fall back on
+        Events.safely(() -> listener.onMiss(s.key()));
+        return miss(s.request(), s.key(), value);
       }
     }
     Events.safely(() -> listener.onMiss(s.key()));
     return miss(s.request(), s.key(), null);
+  }
+
+  /**
+   * Probabilistic early expiration (XFetch): true when {@code now - delta * beta * ln(u) >=
+   * staleAt} for a uniform {@code u} in (0, 1].
+   */
+  private boolean refreshEarly(CacheValue<Res> value, long now) {
+    long untilStale = value.staleAt() - now;
+    if (untilStale > earlyHorizonMillis) {
+      return false;
+    }
+    double u = 1.0 - ThreadLocalRandom.current().nextDouble();
+    return -Math.log(u) * earlyScaleMillis >= untilStale;
+  }
+
+  private void refreshInBackground(Req request, CacheKey key, CacheValue<Res> current) {
+    offload.spawn(
+        key.toString(),
+        () -> {
+          Events.safely(() -> listener.onEarlyRefresh(key));
+          return revalidate(request, key, current);
+        });
   }
 
   private boolean reusable(Req request, Res stored) {
@@ -373,49 +512,48 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     if (concurrency > 0) {
       return new AwaitResponse<>(request, key, stale, Long.MIN_VALUE);
     }
-    return new PollUpstream<>(request, key, null, stale);
+    return new PollUpstream<>(request, key, null, stale, false);
   }
 
-  private CompletionStage<State<Req, Res>> handleStale(HandleStale<Req, Res> s) {
+  private State<Req, Res> handleStale(HandleStale<Req, Res> s) {
     CacheValue<Res> stale = s.stale();
     StalePolicy stalePolicy = policy.stalePolicy();
     if (stalePolicy == StalePolicy.REVALIDATE) {
-      return now(miss(s.request(), s.key(), stale));
+      return miss(s.request(), s.key(), stale);
     }
     if (stalePolicy == StalePolicy.OFFLOAD_REVALIDATE) {
       offload.spawn(s.key().toString(), () -> revalidate(s.request(), s.key(), stale));
     }
     long now = ticker.currentTimeMillis();
-    return now(
-        new Respond<>(
-            CacheResult.of(stale.value(), CacheStatus.STALE, age(stale, now)), null, null));
+    return Respond.answer(stale.value(), CacheStatus.STALE, age(stale, now));
   }
 
   /** Background refresh: upstream, response policy, cache write; nobody waits for the answer. */
   private CompletionStage<?> revalidate(Req request, CacheKey key, CacheValue<Res> stale) {
-    Flow<Res> flow = new Flow<>(ticker.nanoTime(), true);
-    drive(new PollUpstream<>(request, key, null, stale), flow);
-    return flow.out;
+    Flow flow = new Flow(ticker.nanoTime(), true, false);
+    drive(new PollUpstream<>(request, key, null, stale, true), flow);
+    return flow;
   }
 
-  private CompletionStage<State<Req, Res>> awaitResponse(AwaitResponse<Req, Res> s) {
-    return concurrencyManager
-        .<Res>admit(s.key(), concurrency)
-        .thenCompose(
-            admission -> {
-              if (admission.leader()) {
-                return now(
-                    (State<Req, Res>)
-                        new PollUpstream<>(s.request(), s.key(), admission, s.stale()));
-              }
-              return await(s, admission);
-            })
-        .exceptionally(
-            e -> {
-              // A broken concurrency manager must not fail the request: go upstream alone.
-              Events.safely(() -> listener.onUserCodeError(namespace, Futures.unwrap(e)));
-              return new PollUpstream<>(s.request(), s.key(), null, s.stale());
-            });
+  private Step<Req, Res> awaitResponse(AwaitResponse<Req, Res> s) {
+    return later(
+        concurrencyManager
+            .<Res>admit(s.key(), concurrency)
+            .thenCompose(
+                admission -> {
+                  if (admission.leader()) {
+                    return CompletableFuture.completedFuture(
+                        (State<Req, Res>)
+                            new PollUpstream<>(s.request(), s.key(), admission, s.stale(), false));
+                  }
+                  return await(s, admission);
+                })
+            .exceptionally(
+                e -> {
+                  // A broken concurrency manager must not fail the request: go upstream alone.
+                  Events.safely(() -> listener.onUserCodeError(namespace, Futures.unwrap(e)));
+                  return new PollUpstream<>(s.request(), s.key(), null, s.stale(), false);
+                }));
   }
 
   private CompletionStage<State<Req, Res>> await(
@@ -429,7 +567,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
       Events.safely(() -> listener.onDogpileWait(s.key()));
     }
     if (remaining <= 0) {
-      return timedOutWaiting(s);
+      return CompletableFuture.completedFuture(timedOutWaiting(s));
     }
     return admission
         .outcome()
@@ -442,31 +580,30 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
                 if (cause instanceof TimeoutException) {
                   Events.safely(() -> listener.onDogpileTimeout(s.key()));
                 }
-                return new PollUpstream<>(s.request(), s.key(), null, s.stale());
+                return new PollUpstream<>(s.request(), s.key(), null, s.stale(), false);
               }
               if (outcome.kind() == WaitOutcome.Kind.VALUE) {
                 CacheValue<Res> v = outcome.value();
                 if (!reusable(s.request(), v.value())) {
                   // the leader's answer is another variant (e.g. another Vary value)
-                  return new PollUpstream<>(s.request(), s.key(), null, s.stale());
+                  return new PollUpstream<>(s.request(), s.key(), null, s.stale(), false);
                 }
                 long now = ticker.currentTimeMillis();
-                return new Respond<>(
-                    CacheResult.of(v.value(), CacheStatus.HIT, age(v, now)), null, null);
+                return Respond.answer(v.value(), CacheStatus.HIT, age(v, now));
               }
               if (outcome.kind() == WaitOutcome.Kind.RETRY) {
                 return new AwaitResponse<>(s.request(), s.key(), s.stale(), deadline);
               }
-              return new PollUpstream<>(s.request(), s.key(), null, s.stale());
+              return new PollUpstream<>(s.request(), s.key(), null, s.stale(), false);
             });
   }
 
-  private CompletionStage<State<Req, Res>> timedOutWaiting(AwaitResponse<Req, Res> s) {
+  private State<Req, Res> timedOutWaiting(AwaitResponse<Req, Res> s) {
     Events.safely(() -> listener.onDogpileTimeout(s.key()));
-    return now(new PollUpstream<>(s.request(), s.key(), null, s.stale()));
+    return new PollUpstream<>(s.request(), s.key(), null, s.stale(), false);
   }
 
-  private CompletionStage<State<Req, Res>> pollUpstream(PollUpstream<Req, Res> s) {
+  private Step<Req, Res> pollUpstream(PollUpstream<Req, Res> s) {
     long start = ticker.nanoTime();
     CacheValue<Res> stale = s.stale();
     Revalidator<Req, Res> rv = s.key() != null && stale != null ? revalidator : null;
@@ -489,64 +626,94 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    return call.handle(
-        (response, e) -> {
-          long elapsed = ticker.nanoTime() - start;
-          boolean ok = e == null && response != null;
-          Events.safely(() -> listener.onUpstream(namespace, elapsed, ok));
-          Admission<Res> admission = s.admission();
-          if (!ok) {
-            if (admission != null) {
-              admission.fail();
-            }
-            Throwable error =
-                e == null
-                    ? new NullPointerException("upstream completed with null")
-                    : Futures.unwrap(e);
-            return new Respond<>(null, error, null);
-          }
-          CacheKey key = s.key();
-          if (key == null) {
-            return new Respond<>(CacheResult.of(response, CacheStatus.BYPASS, 0), null, null);
-          }
-          Res answer = response;
-          if (revalidating != null) {
-            try {
-              Res merged =
-                  revalidating.notModified(Objects.requireNonNull(stale).value(), response);
-              if (merged != null) {
-                answer = merged;
+    return later(
+        call.handle(
+            (response, e) -> {
+              long elapsed = ticker.nanoTime() - start;
+              boolean ok = e == null && response != null;
+              Events.safely(() -> listener.onUpstream(namespace, elapsed, ok));
+              Admission<Res> admission = s.admission();
+              if (!ok) {
+                if (admission != null) {
+                  admission.fail();
+                }
+                Throwable error =
+                    e == null
+                        ? new NullPointerException("upstream completed with null")
+                        : Futures.unwrap(e);
+                return staleIfError(s, error);
               }
-            } catch (RuntimeException err) {
-              Events.safely(() -> listener.onUserCodeError(namespace, err));
-            }
-          }
-          return new CheckResponseCachePolicy<>(s.request(), key, answer, admission);
-        });
+              CacheKey key = s.key();
+              if (key == null) {
+                return Respond.answer(response, CacheStatus.BYPASS, 0);
+              }
+              Res answer = response;
+              if (revalidating != null) {
+                try {
+                  Res merged =
+                      revalidating.notModified(Objects.requireNonNull(stale).value(), response);
+                  if (merged != null) {
+                    answer = merged;
+                  }
+                } catch (RuntimeException err) {
+                  Events.safely(() -> listener.onUserCodeError(namespace, err));
+                }
+              }
+              return new CheckResponseCachePolicy<>(s.request(), key, answer, admission);
+            }));
   }
 
-  private CompletionStage<State<Req, Res>> checkResponse(CheckResponseCachePolicy<Req, Res> s) {
-    CompletionStage<Boolean> ok;
+  /**
+   * A failed upstream call: answered with the stored entry when {@code staleIfError} is on and the
+   * entry is still within its bound, with the failure otherwise.
+   */
+  private State<Req, Res> staleIfError(PollUpstream<Req, Res> s, Throwable error) {
+    CacheValue<Res> stale = s.stale();
+    CacheKey key = s.key();
+    if (graceMillis > 0 && stale != null && key != null && !s.background()) {
+      long now = ticker.currentTimeMillis();
+      if (now < stale.expireAt()) {
+        Events.safely(() -> listener.onStaleIfError(key, error));
+        return new Respond<>(stale.value(), CacheStatus.STALE, age(stale, now), true, null, null);
+      }
+    }
+    return Respond.failure(error);
+  }
+
+  private Step<Req, Res> checkResponse(CheckResponseCachePolicy<Req, Res> s) {
+    CompletableFuture<Boolean> ok;
     try {
-      ok = responsePredicate.test(s.response());
+      ok = responsePredicate.test(s.response()).toCompletableFuture();
     } catch (RuntimeException e) {
       ok = CompletableFuture.failedFuture(e);
     }
-    return ok.handle(
-        (cacheable, e) -> {
-          if (e != null) {
-            Events.safely(() -> listener.onUserCodeError(namespace, Futures.unwrap(e)));
-          }
-          if (e == null && Boolean.TRUE.equals(cacheable)) {
-            return new UpdateCache<>(s.request(), s.key(), s.response(), s.admission());
-          }
-          Events.safely(() -> listener.onResponseNotCacheable(s.key()));
-          Admission<Res> admission = s.admission();
-          if (admission != null) {
-            admission.notShareable();
-          }
-          return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, null);
-        });
+    if (ok.isDone()) {
+      Boolean cacheable = null;
+      Throwable error = null;
+      try {
+        cacheable = ok.join();
+      } catch (RuntimeException e) {
+        error = e;
+      }
+      return afterCheckResponse(s, cacheable, error);
+    }
+    return later(ok.handle((cacheable, e) -> afterCheckResponse(s, cacheable, e)));
+  }
+
+  private State<Req, Res> afterCheckResponse(
+      CheckResponseCachePolicy<Req, Res> s, @Nullable Boolean cacheable, @Nullable Throwable e) {
+    if (e != null) {
+      Events.safely(() -> listener.onUserCodeError(namespace, Futures.unwrap(e)));
+    }
+    if (e == null && Boolean.TRUE.equals(cacheable)) {
+      return new UpdateCache<>(s.request(), s.key(), s.response(), s.admission());
+    }
+    Events.safely(() -> listener.onResponseNotCacheable(s.key()));
+    Admission<Res> admission = s.admission();
+    if (admission != null) {
+      admission.notShareable();
+    }
+    return Respond.miss(s.response(), null);
   }
 
   private State<Req, Res> updateCache(UpdateCache<Req, Res> s) {
@@ -560,7 +727,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
         if (admission != null) {
           admission.notShareable();
         }
-        return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, null);
+        return Respond.miss(s.response(), null);
       }
     } catch (RuntimeException e) {
       Events.safely(() -> listener.onUserCodeError(namespace, e));
@@ -568,7 +735,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
       if (admission != null) {
         admission.notShareable();
       }
-      return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, null);
+      return Respond.miss(s.response(), null);
     }
     Events.safely(() -> listener.onPut(s.key()));
     CompletableFuture<Void> written = new CompletableFuture<>();
@@ -578,10 +745,13 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     }
     Runnable write =
         () -> store.write(s.key(), value).whenComplete((v, e) -> written.complete(null));
-    return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, write);
+    return Respond.miss(s.response(), write);
   }
 
-  /** A value stamped with its lifetime, or {@code null} when its lifetime is zero. */
+  /**
+   * A value stamped with its lifetime, or {@code null} when its lifetime is zero. Its {@code
+   * expireAt} includes the {@code staleIfError} bound, so that the backend keeps it that long.
+   */
   private @Nullable CacheValue<Res> newValue(CacheKey key, Res response, Set<String> extraTags) {
     long ttl = ttlMillis;
     long staleFor = staleMillis;
@@ -595,7 +765,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     }
     long now = ticker.currentTimeMillis();
     long staleAt = saturatedAdd(now, ttl);
-    long expireAt = saturatedAdd(staleAt, staleFor);
+    long expireAt = saturatedAdd(saturatedAdd(staleAt, staleFor), graceMillis);
     Set<String> tags = tagger.apply(key, response);
     if (!extraTags.isEmpty()) {
       Set<String> all = new java.util.HashSet<>(tags);

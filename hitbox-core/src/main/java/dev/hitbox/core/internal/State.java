@@ -1,7 +1,7 @@
 package dev.hitbox.core.internal;
 
 import dev.hitbox.core.CacheKey;
-import dev.hitbox.core.CacheResult;
+import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CacheValue;
 import dev.hitbox.core.spi.Admission;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param <Req> the request type
  * @param <Res> the response type
  */
-sealed interface State<Req, Res>
+sealed interface State<Req, Res> extends Step<Req, Res>
     permits State.Initial,
         State.CheckRequestCachePolicy,
         State.PollCache,
@@ -61,12 +61,16 @@ sealed interface State<Req, Res>
    *
    * @param key null when the request is not cacheable (bypass)
    * @param admission the dogpile leadership held, if any
+   * @param stale the stored entry, if any: the base of a conditional request, and what a failed
+   *     upstream call is answered with under {@code staleIfError} while it is within the bound
+   * @param background whether nobody waits for the answer (a background refresh)
    */
   record PollUpstream<Req, Res>(
       Req request,
       @Nullable CacheKey key,
       @Nullable Admission<Res> admission,
-      @Nullable CacheValue<Res> stale)
+      @Nullable CacheValue<Res> stale,
+      boolean background)
       implements State<Req, Res> {}
 
   /** The response predicate decides whether the upstream's response is cacheable. */
@@ -80,11 +84,37 @@ sealed interface State<Req, Res>
       implements State<Req, Res> {}
 
   /**
-   * The caller is answered, with a result or with the upstream's failure.
+   * The caller is answered, with a value or with the upstream's failure. The {@link
+   * dev.hitbox.core.CacheResult} is built only for a caller who asked for one ({@code exchange}).
    *
+   * @param value the answer, null when the request failed
+   * @param status how the answer was obtained, null when the request failed
+   * @param staleIfError whether a stale entry answers because the upstream failed
+   * @param error the upstream's failure, when the request failed
    * @param after work to run once the caller has been answered (the cache write)
    */
   record Respond<Req, Res>(
-      @Nullable CacheResult<Res> result, @Nullable Throwable error, @Nullable Runnable after)
-      implements State<Req, Res> {}
+      @Nullable Res value,
+      @Nullable CacheStatus status,
+      long ageMillis,
+      boolean staleIfError,
+      @Nullable Throwable error,
+      @Nullable Runnable after)
+      implements State<Req, Res> {
+
+    /** An answer. */
+    static <Req, Res> Respond<Req, Res> answer(Res value, CacheStatus status, long ageMillis) {
+      return new Respond<>(value, status, ageMillis, false, null, null);
+    }
+
+    /** A miss's answer, with the cache write to run after it. */
+    static <Req, Res> Respond<Req, Res> miss(Res value, @Nullable Runnable after) {
+      return new Respond<>(value, CacheStatus.MISS, 0, false, null, after);
+    }
+
+    /** The upstream's failure. */
+    static <Req, Res> Respond<Req, Res> failure(Throwable error) {
+      return new Respond<>(null, null, 0, false, error, null);
+    }
+  }
 }

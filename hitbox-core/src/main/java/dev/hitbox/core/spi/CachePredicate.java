@@ -35,9 +35,13 @@ public interface CachePredicate<S> {
     return s -> Predicates.completed(predicate.test(s));
   }
 
-  /** A predicate that accepts everything. */
+  /**
+   * A predicate that accepts everything. Always the same instance, which the engine recognises and
+   * skips.
+   */
+  @SuppressWarnings("unchecked")
   static <S> CachePredicate<S> always() {
-    return s -> Predicates.TRUE;
+    return (CachePredicate<S>) Predicates.ALWAYS;
   }
 
   /** A predicate that accepts nothing. */
@@ -66,6 +70,7 @@ public interface CachePredicate<S> {
 final class Predicates {
   static final CompletionStage<Boolean> TRUE = CompletableFuture.completedStage(Boolean.TRUE);
   static final CompletionStage<Boolean> FALSE = CompletableFuture.completedStage(Boolean.FALSE);
+  static final CachePredicate<Object> ALWAYS = s -> TRUE;
 
   static CompletionStage<Boolean> completed(boolean b) {
     return b ? TRUE : FALSE;

@@ -29,15 +29,18 @@ public interface KeyExtractor<S> {
   /** Extracts this extractor's parts of the key. */
   CompletionStage<List<KeyPart>> extract(S subject);
 
-  /** An extractor from a synchronous function. */
+  /**
+   * An extractor from a synchronous function. Its stages are completed futures (each call gets its
+   * own), which the engine reads without a callback.
+   */
   static <S> KeyExtractor<S> of(Function<? super S, List<KeyPart>> function) {
     requireNonNull(function, "function");
-    return s -> CompletableFuture.completedStage(function.apply(s));
+    return s -> CompletableFuture.completedFuture(function.apply(s));
   }
 
   /** An extractor whose key is the subject's {@code toString()} as one unnamed part. */
   static <S> KeyExtractor<S> string() {
-    return s -> CompletableFuture.completedStage(List.of(new KeyPart("", s.toString())));
+    return s -> CompletableFuture.completedFuture(List.of(new KeyPart("", s.toString())));
   }
 
   /** This extractor's parts followed by {@code next}'s. */
