@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -176,24 +176,27 @@ class JdbcBackendTest {
   @Test
   void callsRunOnTheGivenExecutorNeverOnTheCaller() {
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    AtomicInteger tasks = new AtomicInteger();
+    List<Thread> ran = new CopyOnWriteArrayList<>();
     try (JdbcBackend b =
         sqlite("cache.db")
             .executor(
-                r -> {
-                  tasks.incrementAndGet();
-                  threads.execute(r);
-                })
+                r ->
+                    threads.execute(
+                        () -> {
+                          ran.add(Thread.currentThread());
+                          r.run();
+                        }))
             .build()) {
-      Thread caller = Thread.currentThread();
-      List<Thread> ran = new ArrayList<>();
       CacheKey k = CacheKey.of("ns", "k");
 
       join(b.write(k, entry("v", HOUR, Set.of())));
-      join(b.read(k).thenApply(v -> ran.add(Thread.currentThread())));
+      join(b.read(k));
+      join(b.remove(k));
+      join(b.invalidateTag("t"));
+      join(b.invalidatePattern("ns", "*"));
 
-      assertThat(tasks.get()).isGreaterThanOrEqualTo(2);
-      assertThat(ran).doesNotContain(caller);
+      assertThat(ran).as("threads the calls ran on").hasSizeGreaterThanOrEqualTo(5);
+      assertThat(ran).doesNotContain(Thread.currentThread());
     } finally {
       threads.shutdownNow();
     }
