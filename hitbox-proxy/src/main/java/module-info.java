@@ -15,6 +15,7 @@ module dev.hitbox.proxy {
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
   requires com.fasterxml.jackson.databind;
+  requires jdk.unsupported;
   requires static org.jspecify;
 
   exports dev.hitbox.proxy;

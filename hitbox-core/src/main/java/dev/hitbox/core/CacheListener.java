@@ -1,5 +1,11 @@
 package dev.hitbox.core;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.hitbox.core.internal.CompositeListener;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Receives an event for every step the engine takes, for metrics, logs and tests. Every method is a
  * no-op here: override what you need. New events may be added in later versions without breaking
@@ -18,6 +24,42 @@ public abstract class CacheListener {
 
   /** Creates a listener. */
   protected CacheListener() {}
+
+  /**
+   * One listener that passes every event to each of {@code listeners}, in order. A listener that
+   * throws does not keep the others from the event. {@link #NONE} is left out; with one listener
+   * left, that listener itself is returned, with none, {@link #NONE}.
+   *
+   * <pre>{@code
+   * endpoint.listener(CacheListener.composite(MicrometerCacheListener.of(registry), hotKeys));
+   * }</pre>
+   *
+   * @throws NullPointerException if {@code listeners} or one of them is null
+   */
+  public static CacheListener composite(CacheListener... listeners) {
+    return composite(List.of(requireNonNull(listeners, "listeners")));
+  }
+
+  /**
+   * Like {@link #composite(CacheListener...)}, from a list (copied).
+   *
+   * @throws NullPointerException if {@code listeners} or one of them is null
+   */
+  public static CacheListener composite(List<? extends CacheListener> listeners) {
+    List<CacheListener> all = new ArrayList<>();
+    for (CacheListener l : requireNonNull(listeners, "listeners")) {
+      requireNonNull(l, "listener");
+      if (l instanceof CompositeListener c) {
+        all.addAll(c.listeners());
+      } else if (l != NONE) {
+        all.add(l);
+      }
+    }
+    if (all.isEmpty()) {
+      return NONE;
+    }
+    return all.size() == 1 ? all.get(0) : new CompositeListener(all);
+  }
 
   /**
    * The state machine moved from one state to another ({@code PollCache}, {@code HandleStale},
@@ -83,6 +125,20 @@ public abstract class CacheListener {
    * @param latencyNanos time from the call to the response
    */
   public void onResponse(String namespace, CacheStatus status, long latencyNanos) {}
+
+  /**
+   * A request failed: its upstream failed (or answered {@code null}) and the error went to the
+   * caller unchanged. Not called for background refreshes.
+   *
+   * @param latencyNanos time from the call to the failure
+   */
+  public void onResponseError(String namespace, Throwable error, long latencyNanos) {}
+
+  /**
+   * A value is being stored under {@code key}: a cacheable answer from the upstream, or an explicit
+   * put. The write itself is reported by {@link #onBackendWrite} or {@link #onBackendError}.
+   */
+  public void onPut(CacheKey key) {}
 
   /** A background task was started. */
   public void onOffloadSpawned(String key) {}

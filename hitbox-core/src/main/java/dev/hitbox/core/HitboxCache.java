@@ -3,6 +3,7 @@ package dev.hitbox.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.hitbox.core.internal.CacheEngine;
+import dev.hitbox.core.internal.Events;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.ConcurrencyManager;
 import dev.hitbox.core.spi.ValueCodec;
@@ -88,13 +89,26 @@ public final class HitboxCache<V> {
     return engine.exchange(new Load<>(key, loader));
   }
 
-  /** Returns the value for {@code key} if one is fresh or stale, without loading. */
+  /**
+   * Returns the value for {@code key} if one is fresh or stale, without loading. The lookup is
+   * reported to the listener as a hit, stale or miss, as a {@link #get} lookup is.
+   */
   public CompletableFuture<@Nullable V> getIfPresent(String key) {
     long now = engine.endpoint().ticker().currentTimeMillis();
+    CacheKey k = CacheKey.of(name, requireNonNull(key, "key"));
+    CacheListener listener = engine.endpoint().listener();
     return engine
-        .peek(CacheKey.of(name, requireNonNull(key, "key")))
+        .peek(k)
         .thenApply(
-            v -> v == null || v.freshness(now) == CacheValue.Freshness.EXPIRED ? null : v.value());
+            v -> {
+              CacheValue.Freshness f = v == null ? CacheValue.Freshness.EXPIRED : v.freshness(now);
+              switch (f) {
+                case FRESH -> Events.safely(() -> listener.onHit(k));
+                case STALE -> Events.safely(() -> listener.onStale(k));
+                default -> Events.safely(() -> listener.onMiss(k));
+              }
+              return f == CacheValue.Freshness.EXPIRED ? null : v.value();
+            });
   }
 
   /** Stores {@code value} under {@code key} with the policy's ttl and stale window. */

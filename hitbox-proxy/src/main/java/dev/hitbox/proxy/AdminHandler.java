@@ -32,9 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The admin listener's requests: {@code GET /health}, {@code GET /metrics}, {@code POST
- * /invalidate}, {@code GET /config} and {@code POST /config/reload}, each behind the bearer token
- * when one is set. Answers leave in the order the requests came.
+ * The admin listener's requests: {@code GET /health}, {@code GET /metrics}, {@code GET /hotkeys},
+ * {@code POST /invalidate}, {@code GET /config} and {@code POST /config/reload}, each behind the
+ * bearer token when one is set. Answers leave in the order the requests came.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -87,6 +87,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                           HttpHeaders.of(
                               "Content-Type", "text/plain; version=0.0.4; charset=utf-8"),
                           dev.hitbox.http.HttpBody.ofString(proxy.metrics().scrape()))));
+      case "/hotkeys" -> only("GET", method, () -> done(hotKeys(req)));
       case "/invalidate" -> only("POST", method, () -> invalidate(req));
       case "/config" -> only("GET", method, () -> done(ok(proxy.configView())));
       case "/config/reload" -> only("POST", method, this::reload);
@@ -139,6 +140,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               body.put("status", up ? "up" : "down");
               body.put("upstream", proxy.config().settings().maskedUpstream());
               body.put("backends", list);
+              body.put(
+                  "last_reload",
+                  proxy.lastReload().map(HitboxProxy.ReloadOutcome::view).orElse(null));
               return json(up ? 200 : 503, body);
             });
   }
@@ -166,6 +170,51 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               }
               return m;
             });
+  }
+
+  // ---------------------------------------------------------------- /hotkeys
+
+  private static final int DEFAULT_HOT_KEYS = 10;
+
+  /**
+   * {@code GET /hotkeys[?n=10][&endpoint=name]}: per endpoint, its hottest keys with their
+   * estimated recent lookup counts, hottest first. Keys are in the text form {@code POST
+   * /invalidate {"key": ...}} takes.
+   */
+  private HttpResponse hotKeys(FullHttpRequest req) {
+    Map<String, List<String>> q = new QueryStringDecoder(req.uri()).parameters();
+    int n = DEFAULT_HOT_KEYS;
+    List<String> given = q.get("n");
+    if (given != null) {
+      try {
+        n = Integer.parseInt(given.get(0));
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 1 || n > 1000) {
+        return error(400, "n: " + given.get(0) + " (expected: 1 to 1000)");
+      }
+    }
+    List<String> endpoints = proxy.table().names();
+    List<String> only = q.get("endpoint");
+    if (only != null) {
+      if (!endpoints.contains(only.get(0))) {
+        return error(404, "endpoint: " + only.get(0) + " (expected: one of " + endpoints + ")");
+      }
+      endpoints = List.of(only.get(0));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    for (String endpoint : endpoints) {
+      List<Map<String, Object>> keys = new ArrayList<>();
+      for (dev.hitbox.core.HotKeys.HotKey k : proxy.metrics().hotKeys().top(endpoint, n)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", k.key());
+        m.put("estimate", k.estimate());
+        keys.add(m);
+      }
+      body.put(endpoint, keys);
+    }
+    return ok(Map.of("endpoints", body));
   }
 
   // ---------------------------------------------------------------- /invalidate

@@ -11,6 +11,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +57,8 @@ public final class HitboxProxy implements AutoCloseable {
   private final @Nullable Supplier<ProxyConfig> reloader;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicReference<@Nullable ReloadOutcome> lastReload = new AtomicReference<>();
+  private final @Nullable FileWatch watch;
 
   private HitboxProxy(Builder b) {
     ProxySettings settings = b.config.settings();
@@ -85,6 +89,7 @@ public final class HitboxProxy implements AutoCloseable {
     this.client = upstream;
     this.server = front;
     this.admin = adminChannel;
+    this.watch = b.watched == null ? null : startWatch(b.watched);
     LOG.log(
         System.Logger.Level.INFO,
         "hitbox proxy started: listening on {0}, admin {1}, upstream {2}, {3} ({4})",
@@ -93,6 +98,15 @@ public final class HitboxProxy implements AutoCloseable {
         settings.maskedUpstream(),
         describeRoutes(table.get()),
         transport.name);
+  }
+
+  private FileWatch startWatch(Path file) {
+    try {
+      return FileWatch.start(file, () -> reload("file"));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   private Channel bindAdmin(InetSocketAddress address) {
@@ -201,6 +215,11 @@ public final class HitboxProxy implements AutoCloseable {
    * @throws IllegalStateException if the proxy has no reloader
    */
   public List<String> reload() {
+    return reload("api");
+  }
+
+  /** {@link #reload()}, remembering the outcome for the admin API; {@code trigger} says why. */
+  synchronized List<String> reload(String trigger) {
     Supplier<ProxyConfig> r = reloader;
     if (r == null) {
       throw new IllegalStateException("this proxy has no reloader (see Builder.reloader)");
@@ -211,13 +230,48 @@ public final class HitboxProxy implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(
           System.Logger.Level.WARNING,
-          "hitbox proxy: reload failed, keeping the configuration in force: {0}",
+          "hitbox proxy: reload ({0}) failed, keeping the configuration in force: {1}",
+          trigger,
           e.getMessage());
-      throw e instanceof ConfigurationException ce
-          ? ce
-          : new ConfigurationException("reload: " + e.getMessage());
+      ConfigurationException ce =
+          e instanceof ConfigurationException c
+              ? c
+              : new ConfigurationException("reload: " + e.getMessage());
+      lastReload.set(new ReloadOutcome(Instant.now(), trigger, ce.getMessage()));
+      throw ce;
     }
-    return apply(next);
+    List<String> restart = apply(next);
+    lastReload.set(new ReloadOutcome(Instant.now(), trigger, null));
+    return restart;
+  }
+
+  /**
+   * The last reload: when, what started it ({@code api}, {@code admin}, {@code file} or {@code
+   * signal}) and, when it failed, why; {@code error} stays until a reload succeeds.
+   */
+  record ReloadOutcome(Instant at, String trigger, @Nullable String error) {
+    Map<String, Object> view() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("at", at.toString());
+      m.put("trigger", trigger);
+      m.put("ok", error == null);
+      m.put("error", error);
+      return m;
+    }
+  }
+
+  /** The outcome of the last reload, empty when there was none. */
+  Optional<ReloadOutcome> lastReload() {
+    return Optional.ofNullable(lastReload.get());
+  }
+
+  /** Reloads and logs a failure instead of throwing it, for {@code SIGHUP}. */
+  void reloadQuietly(String trigger) {
+    try {
+      reload(trigger);
+    } catch (ConfigurationException e) {
+      // logged and kept for the admin API by reload
+    }
   }
 
   boolean canReload() {
@@ -230,7 +284,7 @@ public final class HitboxProxy implements AutoCloseable {
 
   /** What {@code POST /config/reload} answers when it succeeds. */
   Map<String, Object> reloadView() {
-    List<String> restart = reload();
+    List<String> restart = reload("admin");
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("reloaded", true);
     m.put("endpoints", table().names());
@@ -266,6 +320,7 @@ public final class HitboxProxy implements AutoCloseable {
       endpoints.add(e);
     }
     m.put("endpoints", endpoints);
+    m.put("last_reload", lastReload().map(ReloadOutcome::view).orElse(null));
     return m;
   }
 
@@ -302,6 +357,10 @@ public final class HitboxProxy implements AutoCloseable {
       return;
     }
     try {
+      FileWatch w = watch;
+      if (w != null) {
+        w.close();
+      }
       Channel a = admin;
       if (a != null) {
         a.close().syncUninterruptibly();
@@ -333,6 +392,7 @@ public final class HitboxProxy implements AutoCloseable {
     private final ProxyConfig config;
     private ProxyMetrics metrics = ProxyMetrics.create();
     private @Nullable Supplier<ProxyConfig> reloader;
+    private @Nullable Path watched;
 
     private Builder(ProxyConfig config) {
       this.config = config;
@@ -358,12 +418,26 @@ public final class HitboxProxy implements AutoCloseable {
     }
 
     /**
+     * Reloads whenever the text of {@code file} changes (the file the {@linkplain #reloader
+     * reloader} reads). Changes are debounced for 200 ms; a failed reload keeps the configuration
+     * in force and shows on the admin API ({@code GET /config}, {@code last_reload}).
+     */
+    public Builder watch(Path file) {
+      this.watched = requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
      * Binds the listeners and starts serving.
      *
+     * @throws IllegalStateException if a file is watched but there is no reloader
      * @throws io.netty.channel.ChannelException or another runtime exception if a listener cannot
      *     bind
      */
     public HitboxProxy start() {
+      if (watched != null && reloader == null) {
+        throw new IllegalStateException("watch(" + watched + ") needs a reloader");
+      }
       return new HitboxProxy(this);
     }
   }

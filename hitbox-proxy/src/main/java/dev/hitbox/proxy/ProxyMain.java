@@ -9,8 +9,9 @@ import java.util.ServiceLoader;
 
 /**
  * {@code ./hitbox proxy --config FILE}: reads the configuration file, starts the proxy, reloads it
- * on {@code POST /config/reload}, and shuts down gracefully on {@code SIGTERM} (requests in flight
- * finish). Logs one line per start, reload and stop.
+ * when the file changes, on {@code SIGHUP} and on {@code POST /config/reload}, and shuts down
+ * gracefully on {@code SIGTERM} (requests in flight finish). Logs one line per start, reload and
+ * stop.
  */
 public final class ProxyMain {
   static final String USAGE =
@@ -18,8 +19,9 @@ public final class ProxyMain {
       Usage: ./hitbox proxy --config FILE
 
       Runs the Hitbox caching reverse proxy with the configuration in FILE (YAML: listen, admin,
-      admin_token, upstream and endpoints; see docs/proxy.md). SIGTERM shuts it down gracefully;
-      POST /config/reload on the admin listener reads FILE again.
+      admin_token, upstream and endpoints; see docs/proxy.md). SIGTERM shuts it down gracefully.
+      FILE is read again when it changes, on SIGHUP, and on POST /config/reload on the admin
+      listener; a file that is not valid is rejected and the configuration in force stays.
 
       Options:
         --config FILE   the configuration file (required)
@@ -45,11 +47,37 @@ public final class ProxyMain {
       System.exit(2);
       return;
     }
+    // SIGTERM and SIGINT close the proxy before the JVM starts shutting down, so the last log
+    // line is written (at shutdown the logging system resets itself concurrently with hooks).
+    Runnable stop =
+        () -> {
+          try {
+            proxy.close();
+          } catch (RuntimeException | Error e) {
+            System.err.println("hitbox proxy: shutdown failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+          }
+          System.exit(0);
+        };
+    onSignal("TERM", stop);
+    onSignal("INT", stop);
+    onSignal("HUP", () -> proxy.reloadQuietly("signal"));
     Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "hitbox-shutdown"));
     try {
       proxy.awaitClose();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs {@code action} on its own thread on signal {@code name}, where the platform has it. */
+  private static void onSignal(String name, Runnable action) {
+    try {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal(name), s -> new Thread(action, "hitbox-sig" + name).start());
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      System.err.println("hitbox proxy: SIG" + name + " is not handled here: " + e.getMessage());
     }
   }
 
@@ -96,6 +124,7 @@ public final class ProxyMain {
       return HitboxProxy.builder(initial)
           .metrics(metrics)
           .reloader(() -> loader.load(config, metrics))
+          .watch(config)
           .start();
     } catch (ConfigurationException e) {
       err.println("hitbox proxy: " + e.getMessage());

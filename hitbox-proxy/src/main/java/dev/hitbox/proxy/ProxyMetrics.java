@@ -3,6 +3,7 @@ package dev.hitbox.proxy;
 import dev.hitbox.core.CacheKey;
 import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.CacheStatus;
+import dev.hitbox.core.HotKeys;
 import dev.hitbox.core.TimeoutPolicy;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +28,11 @@ import java.util.function.BiConsumer;
  * HitboxProxy proxy = HitboxProxy.builder(config).metrics(metrics).start();
  * }</pre>
  *
- * <p>Thread-safe; counting is lock-free.
+ * <p>The same listener counts every lookup's key in {@link #hotKeys()} (served by the admin {@code
+ * GET /hotkeys}).
+ *
+ * <p>Thread-safe; counting is lock-free (hot keys only try their lock, and skip a lookup when it is
+ * taken).
  */
 public final class ProxyMetrics extends CacheListener {
   /** Histogram bucket bounds in seconds. */
@@ -70,6 +75,7 @@ public final class ProxyMetrics extends CacheListener {
   private final LongAdder offloadDeduplicated = new LongAdder();
   private final LongAdder offloadRejected = new LongAdder();
   private final LongAdder offloadTimedOut = new LongAdder();
+  private final HotKeys hotKeys = HotKeys.create();
 
   private ProxyMetrics() {}
 
@@ -113,7 +119,27 @@ public final class ProxyMetrics extends CacheListener {
     return dogpileWaits.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
+  /** The hottest keys of every route, counted from the lookups this listener hears. */
+  public HotKeys hotKeys() {
+    return hotKeys;
+  }
+
   // ---------------------------------------------------------------- engine events
+
+  @Override
+  public void onHit(CacheKey key) {
+    hotKeys.record(key);
+  }
+
+  @Override
+  public void onStale(CacheKey key) {
+    hotKeys.record(key);
+  }
+
+  @Override
+  public void onMiss(CacheKey key) {
+    hotKeys.record(key);
+  }
 
   @Override
   public void onDogpileWait(CacheKey key) {

@@ -28,6 +28,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +48,11 @@ import org.jspecify.annotations.Nullable;
 final class YamlConfigLoader implements ProxyConfigLoader {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
 
+  /** How long a backend that a reload dropped stays open for requests still using it. */
+  static final java.time.Duration DROPPED_BACKEND_GRACE = java.time.Duration.ofSeconds(60);
+
   private final ConfigLoader loader;
+  private final java.time.Duration grace;
   private Map<BackendConfig, Backend> backends = new HashMap<>(); // guarded by this
 
   YamlConfigLoader() {
@@ -54,7 +60,12 @@ final class YamlConfigLoader implements ProxyConfigLoader {
   }
 
   YamlConfigLoader(ConfigLoader loader) {
+    this(loader, DROPPED_BACKEND_GRACE);
+  }
+
+  YamlConfigLoader(ConfigLoader loader, java.time.Duration droppedBackendGrace) {
     this.loader = loader;
+    this.grace = droppedBackendGrace;
   }
 
   @Override
@@ -91,8 +102,41 @@ final class YamlConfigLoader implements ProxyConfigLoader {
       }
     }
     ProxyConfig config = ProxyConfig.of(s.build(), ProxyRoutes.of(routes));
+    Map<BackendConfig, Backend> previous = backends;
     backends = kept; // only once everything is valid: a broken file changes nothing
+    closeUnused(previous.values(), kept.values(), grace);
     return config;
+  }
+
+  /**
+   * Closes the backends a reload dropped (their connections and threads), once requests still under
+   * way on the old routes have had time to finish.
+   */
+  private static void closeUnused(
+      java.util.Collection<Backend> before,
+      java.util.Collection<Backend> after,
+      java.time.Duration grace) {
+    List<AutoCloseable> dropped = new ArrayList<>();
+    for (Backend b : before) {
+      if (b instanceof AutoCloseable c && after.stream().noneMatch(a -> a == b)) {
+        dropped.add(c);
+      }
+    }
+    if (dropped.isEmpty()) {
+      return;
+    }
+    CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              for (AutoCloseable c : dropped) {
+                try {
+                  c.close();
+                } catch (Exception e) {
+                  System.getLogger("dev.hitbox.proxy")
+                      .log(System.Logger.Level.WARNING, "closing a dropped backend failed", e);
+                }
+              }
+            });
   }
 
   static ProxyRoute route(

@@ -195,6 +195,69 @@ class AdminTest {
   }
 
   @Test
+  void hotKeysListTheMostRequestedKeysOfEachEndpointBehindTheToken() {
+    f.start(f.settings().adminToken("s3cret").build(), authors(Duration.ofMinutes(1)));
+    for (int i = 0; i < 5; i++) {
+      f.get("/api/authors/42?page=1");
+    }
+    f.get("/api/authors/7?page=1");
+    f.get("/api/authors/7?page=1");
+    f.get("/api/authors/9?page=1");
+
+    assertThat(f.admin("GET", "/hotkeys", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> r = f.admin("GET", "/hotkeys?n=2", null, "Authorization", "Bearer s3cret");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).contains("json");
+    JsonNode authors = json(r).get("endpoints").get("authors");
+    assertThat(authors).hasSize(2);
+    assertThat(authors.get(0).get("key").asText()).isEqualTo("author_id=42&page=1");
+    assertThat(authors.get(0).get("estimate").asLong()).isEqualTo(5);
+    assertThat(authors.get(1).get("key").asText()).isEqualTo("author_id=7&page=1");
+    assertThat(authors.get(1).get("estimate").asLong()).isEqualTo(2);
+    // The key text is what /invalidate takes.
+    assertThat(
+            f.admin(
+                    "POST",
+                    "/invalidate",
+                    "{\"key\": \"" + authors.get(0).get("key").asText() + "\"}",
+                    "Authorization",
+                    "Bearer s3cret")
+                .body())
+        .contains("\"invalidated\":1");
+
+    assertThat(f.admin("GET", "/hotkeys?n=0", null, "Authorization", "Bearer s3cret").statusCode())
+        .isEqualTo(400);
+    HttpResponse<String> unknown =
+        f.admin("GET", "/hotkeys?endpoint=books", null, "Authorization", "Bearer s3cret");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).get("error").asText()).contains("[authors]");
+    assertThat(f.admin("POST", "/hotkeys", "{}", "Authorization", "Bearer s3cret").statusCode())
+        .isEqualTo(405);
+  }
+
+  @Test
+  void theGrafanaDashboardQueriesOnlyMetricsThatMetricsDeclares() throws Exception {
+    f.start(authors(Duration.ofMinutes(1)));
+    f.get("/api/authors/1");
+    f.get("/api/authors/1");
+    String scrape = f.admin("GET", "/metrics", null).body();
+    JsonNode dashboard =
+        JSON.readTree(
+            java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "docs", "grafana", "hitbox-dashboard.json")));
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String expr : dashboard.findValuesAsText("expr")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\\b(hitbox_[a-z_]+)\\b").matcher(expr);
+      while (m.find()) {
+        names.add(m.group(1).replaceAll("_(bucket|count|sum)$", ""));
+      }
+    }
+    assertThat(names).hasSizeGreaterThan(10);
+    assertThat(names).allSatisfy(name -> assertThat(scrape).contains("# TYPE " + name + " "));
+  }
+
+  @Test
   void healthReportsEachBackend() {
     FakeBackend broken = new FakeBackend(f.ticker).mode(FakeBackend.Mode.FAIL);
     f.start(

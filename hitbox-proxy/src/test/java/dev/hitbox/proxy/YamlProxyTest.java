@@ -3,6 +3,8 @@ package dev.hitbox.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hitbox.proxy.TestUpstream.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -173,6 +175,57 @@ class YamlProxyTest {
     assertThat(broken.body()).contains("proxy.yaml").contains("line 11").contains("ttl");
     assertThat(status("/api/authors/2")).isEqualTo("HIT");
     assertThat(admin("GET", "/config", null).body()).contains("\"ttl\":\"1m\"");
+  }
+
+  private JsonNode lastReload(String adminPath) {
+    try {
+      return new ObjectMapper().readTree(admin("GET", adminPath, null).body()).get("last_reload");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aChangedFileIsReloadedAndABrokenOneIsReportedOnTheAdminApi() throws IOException {
+    Path file = write(yaml("1"));
+    start(file);
+    assertThat(lastReload("/config").isNull()).isTrue();
+    assertThat(status("/api/authors/2")).isEqualTo("MISS");
+
+    write(yaml("60")); // no admin call: the watch sees the change
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> !lastReload("/config").isNull());
+    assertThat(admin("GET", "/config", null).body()).contains("\"ttl\":\"1m\"");
+    JsonNode ok = lastReload("/config");
+    assertThat(ok.get("trigger").asText()).isEqualTo("file");
+    assertThat(ok.get("ok").asBoolean()).isTrue();
+    assertThat(status("/api/authors/3")).isEqualTo("MISS"); // stored with the new ttl (60 s)
+
+    Files.writeString(file, yaml("60").replace("ttl: 60, stale: 300", "ttl: -5, stale: 300"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> !lastReload("/health").get("ok").asBoolean());
+    JsonNode failed = lastReload("/health");
+    assertThat(failed.get("trigger").asText()).isEqualTo("file");
+    assertThat(failed.get("error").asText())
+        .contains("proxy.yaml")
+        .contains("line 11")
+        .contains("ttl")
+        .contains("-5");
+    // The old configuration keeps serving, with its entries.
+    assertThat(status("/api/authors/3")).isEqualTo("HIT");
+    assertThat(admin("GET", "/config", null).body()).contains("\"ttl\":\"1m\"");
+
+    write(yaml("30")); // fixed: the error is gone
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> lastReload("/config").get("ok").asBoolean());
+    assertThat(lastReload("/config").get("error").isNull()).isTrue();
+    assertThat(admin("GET", "/config", null).body()).contains("\"ttl\":\"30s\"");
   }
 
   @Test

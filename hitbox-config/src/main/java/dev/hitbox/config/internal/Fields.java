@@ -2,6 +2,7 @@ package dev.hitbox.config.internal;
 
 import dev.hitbox.config.ConfigException;
 import dev.hitbox.config.spi.ConfigNode;
+import dev.hitbox.core.ConfigurationException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -284,5 +285,11 @@ public final class Fields implements ConfigNode {
   public ConfigException invalid(String key, String expected) {
     Optional<Value> v = get(key);
     return v.isPresent() ? v.get().invalid(expected) : missing(key, expected);
+  }
+
+  @Override
+  public ConfigException refused(String key, ConfigurationException error) {
+    Optional<Value> v = get(key);
+    return v.isPresent() ? v.get().wrap(error) : self.wrap(error);
   }
 }

@@ -1,6 +1,7 @@
 package dev.hitbox.config.spi;
 
 import dev.hitbox.config.ConfigException;
+import dev.hitbox.core.ConfigurationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -108,4 +109,19 @@ public interface ConfigNode {
    * @param expected what would be acceptable, e.g. {@code "a redis:// or rediss:// URI"}
    */
   ConfigException invalid(String key, String expected);
+
+  /**
+   * An error for the value at {@code key} that a builder's validating setter refused: its message
+   * ({@code "pool_size: 0 (expected: 1..256)"}) is placed at the key's file, line and column. Lets
+   * a provider reuse the checks of the backend's builder instead of repeating them:
+   *
+   * <pre>{@code
+   * try {
+   *   builder.poolSize(size);
+   * } catch (ConfigurationException e) {
+   *   throw node.refused("pool_size", e);
+   * }
+   * }</pre>
+   */
+  ConfigException refused(String key, ConfigurationException error);
 }

@@ -61,6 +61,9 @@ public final class BackendStore<V> {
    * listener that wants the duration ({@link CacheListener#NONE} does not).
    */
   static boolean overrides(CacheListener listener, String method, Class<?>... parameterTypes) {
+    if (listener instanceof CompositeListener c) {
+      return c.listeners().stream().anyMatch(l -> overrides(l, method, parameterTypes));
+    }
     try {
       return listener.getClass().getMethod(method, parameterTypes).getDeclaringClass()
           != CacheListener.class;

@@ -114,7 +114,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     this.reportsTransitions =
         BackendStore.overrides(listener, "onTransition", String.class, String.class, String.class);
     this.reportsResponses =
-        BackendStore.overrides(listener, "onResponse", String.class, CacheStatus.class, long.class);
+        BackendStore.overrides(listener, "onResponse", String.class, CacheStatus.class, long.class)
+            || BackendStore.overrides(
+                listener, "onResponseError", String.class, Throwable.class, long.class);
   }
 
   @Override
@@ -146,6 +148,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     if (v == null) {
       return CompletableFuture.completedFuture(null);
     }
+    Events.safely(() -> listener.onPut(key));
     return store.write(key, v).toCompletableFuture();
   }
 
@@ -245,7 +248,12 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
         Events.safely(() -> listener.onResponse(namespace, result.status(), latency));
       }
     } else {
-      flow.out.completeExceptionally(Objects.requireNonNull(r.error()));
+      Throwable error = Objects.requireNonNull(r.error());
+      flow.out.completeExceptionally(error);
+      if (!flow.background && reportsResponses) {
+        long latency = ticker.nanoTime() - flow.startNanos;
+        Events.safely(() -> listener.onResponseError(namespace, error, latency));
+      }
     }
     Runnable after = r.after();
     if (after != null) {
@@ -562,6 +570,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
       }
       return new Respond<>(CacheResult.of(s.response(), CacheStatus.MISS, 0), null, null);
     }
+    Events.safely(() -> listener.onPut(s.key()));
     CompletableFuture<Void> written = new CompletableFuture<>();
     Admission<Res> admission = s.admission();
     if (admission != null) {

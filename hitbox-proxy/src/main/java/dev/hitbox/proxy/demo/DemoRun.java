@@ -8,6 +8,7 @@ import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.CacheResult;
 import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
+import dev.hitbox.core.HotKeys;
 import dev.hitbox.core.KeyPart;
 import dev.hitbox.core.OffloadManager;
 import dev.hitbox.core.StalePolicy;
@@ -66,7 +67,12 @@ final class DemoRun {
               .run(progress.phase(1, 2, "hitbox", options));
       progress.phaseDone(withCache);
       progress.done();
-      return new Report(options, noCache, withCache, listener.errors.sum());
+      return new Report(
+          options,
+          noCache,
+          withCache,
+          listener.errors.sum(),
+          listener.hotKeys.top("catalog", Report.HOT_KEYS));
     } finally {
       clients.shutdownNow();
       service.shutdownNow();
@@ -111,10 +117,26 @@ final class DemoRun {
     return s;
   }
 
-  /** Counts what the clients cannot see: dogpile waits and errors inside the cache. */
+  /** Counts what the clients cannot see: dogpile waits, errors inside the cache, hot keys. */
   static final class Counting extends CacheListener {
     final LongAdder dogpileWaits = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final HotKeys hotKeys = HotKeys.builder().capacity(Report.HOT_KEYS).build();
+
+    @Override
+    public void onHit(CacheKey key) {
+      hotKeys.record(key);
+    }
+
+    @Override
+    public void onStale(CacheKey key) {
+      hotKeys.record(key);
+    }
+
+    @Override
+    public void onMiss(CacheKey key) {
+      hotKeys.record(key);
+    }
 
     @Override
     public void onDogpileWait(CacheKey key) {

@@ -132,7 +132,12 @@ final class HttpDemoRun {
       }
       progress.phaseDone(withCache);
       progress.done();
-      return new Report(options, noCache, withCache, listener.errors.sum());
+      return new Report(
+          options,
+          noCache,
+          withCache,
+          listener.errors.sum(),
+          listener.hotKeys.top("catalog", Report.HOT_KEYS));
     } finally {
       clients.shutdownNow();
       service.shutdownNow();

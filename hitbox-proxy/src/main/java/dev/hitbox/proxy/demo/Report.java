@@ -1,6 +1,8 @@
 package dev.hitbox.proxy.demo;
 
+import dev.hitbox.core.HotKeys.HotKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,9 +13,27 @@ import java.util.Locale;
  * @param direct the phase without a cache
  * @param cached the phase through the cache
  * @param cacheErrors backend, decode and user-code errors the cache reported (expected: none)
+ * @param hotKeys the hottest keys of the cached phase, hottest first (from {@code HotKeys})
  */
-record Report(DemoOptions options, PhaseResult direct, PhaseResult cached, long cacheErrors) {
+record Report(
+    DemoOptions options,
+    PhaseResult direct,
+    PhaseResult cached,
+    long cacheErrors,
+    List<HotKey> hotKeys) {
   private static final String ROW = "%-18s%12s%14s   %s%n";
+
+  /** How many hot keys the report lists. */
+  static final int HOT_KEYS = 5;
+
+  Report {
+    hotKeys = List.copyOf(hotKeys);
+  }
+
+  /** A report without hot keys. */
+  Report(DemoOptions options, PhaseResult direct, PhaseResult cached, long cacheErrors) {
+    this(options, direct, cached, cacheErrors, List.of());
+  }
 
   /** The configuration lines printed before the in-process run starts. */
   static String config(DemoOptions o) {
@@ -129,6 +149,13 @@ record Report(DemoOptions options, PhaseResult direct, PhaseResult cached, long 
     if (cacheErrors > 0) {
       sb.append(
           format("The cache reported %,d errors (backend, decode or user code).%n", cacheErrors));
+    }
+    if (!hotKeys.isEmpty()) {
+      sb.append(
+          "\nHot keys (count-min sketch over the cache's lookups; estimates of recent lookups):\n");
+      for (HotKey k : hotKeys) {
+        sb.append(format("  %-34s %,12d%n", k.key(), k.estimate()));
+      }
     }
     return sb.toString();
   }

@@ -71,6 +71,18 @@ class DemoTest {
   }
 
   @Test
+  void theReportNamesTheHotKeysAndTheMostPopularPageLeads() {
+    assertThat(report.hotKeys()).hasSize(Report.HOT_KEYS);
+    // rank 0 of the Zipf draw is the first page of the first category
+    assertThat(report.hotKeys().get(0).key()).isEqualTo("category=books&page=1");
+    assertThat(report.hotKeys().get(0).estimate())
+        .isGreaterThan(report.hotKeys().get(Report.HOT_KEYS - 1).estimate());
+    assertThat(report.render())
+        .contains("Hot keys")
+        .containsPattern("(?m)^  category=books&page=1 +[0-9,]+$");
+  }
+
+  @Test
   void tableHasEveryRow() {
     String table = report.render();
     assertThat(table)

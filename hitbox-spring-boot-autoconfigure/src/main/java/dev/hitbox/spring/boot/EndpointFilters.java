@@ -1,5 +1,6 @@
 package dev.hitbox.spring.boot;
 
+import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.ConfigurationException;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.http.HttpCache;
@@ -64,7 +65,13 @@ final class EndpointFilters
       registry.registerBeanDefinition(
           cacheBean,
           new RootBeanDefinition(
-              HttpCache.class, () -> Endpoints.httpCache(e, index, bf.getBean(Backend.class))));
+              HttpCache.class,
+              () ->
+                  Endpoints.httpCache(
+                      e,
+                      index,
+                      bf.getBean(Backend.class),
+                      HitboxAutoConfiguration.listeners(bf.getBeanProvider(CacheListener.class)))));
       List<String> patterns = Endpoints.urlPatterns(e);
       RootBeanDefinition filter =
           new RootBeanDefinition(

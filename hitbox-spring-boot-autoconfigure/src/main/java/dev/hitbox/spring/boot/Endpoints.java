@@ -1,6 +1,7 @@
 package dev.hitbox.spring.boot;
 
 import dev.hitbox.caffeine.CaffeineBackend;
+import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.ConfigurationException;
 import dev.hitbox.core.StalePolicy;
@@ -81,11 +82,20 @@ final class Endpoints {
     return name;
   }
 
-  /** The endpoint's HTTP cache. */
+  /** The endpoint's HTTP cache, without a listener. */
   static HttpCache httpCache(HitboxProperties.Endpoint e, int index, Backend backend) {
+    return httpCache(e, index, backend, CacheListener.NONE);
+  }
+
+  /** The endpoint's HTTP cache, reporting to {@code listener}. */
+  static HttpCache httpCache(
+      HitboxProperties.Endpoint e, int index, Backend backend, CacheListener listener) {
     String where = "hitbox.endpoints[" + index + "]";
     HttpCache.Builder b =
-        HttpCache.builder(name(e, index)).backend(backend).policy(policy(e.policy(), where, 0));
+        HttpCache.builder(name(e, index))
+            .backend(backend)
+            .listener(listener)
+            .policy(policy(e.policy(), where, 0));
     List<RequestPredicate> request = new ArrayList<>();
     for (int i = 0; i < e.request().size(); i++) {
       request.add(requestPredicate(e.request().get(i), where + ".request[" + i + "]"));

@@ -42,7 +42,9 @@ import org.springframework.context.annotation.Import;
  *       and {@code hitbox.cache.allowed-packages}.
  * </ul>
  *
- * A {@link CacheListener} bean, if there is one, listens to the caches of the {@code CacheManager}.
+ * Every {@link CacheListener} bean (combined with {@link CacheListener#composite}, in bean order)
+ * listens to the endpoints' caches and to the caches of the {@code CacheManager}; with Micrometer,
+ * {@link HitboxMicrometerAutoConfiguration} adds one that reports to the {@code MeterRegistry}.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
 @EnableConfigurationProperties(HitboxProperties.class)
@@ -95,8 +97,16 @@ public class HitboxAutoConfiguration {
           HitboxCacheManager.builder(backend, codec)
               .policy(Endpoints.policy(c.policy(), "hitbox.cache", 1))
               .cacheNames(c.names());
-      listener.ifAvailable(b::listener);
+      CacheListener all = listeners(listener);
+      if (all != CacheListener.NONE) {
+        b.listener(all);
+      }
       return b.build();
     }
+  }
+
+  /** Every {@link CacheListener} bean as one listener ({@link CacheListener#NONE} if none). */
+  static CacheListener listeners(ObjectProvider<CacheListener> listeners) {
+    return CacheListener.composite(listeners.orderedStream().toList());
   }
 }
