@@ -163,6 +163,14 @@ public final class ProxyMetrics extends CacheListener {
     count(backendErrors, backend + '\0' + operation, 1);
   }
 
+  /**
+   * Stored bytes that did not decode: counted as backend errors with {@code operation="decode"}.
+   */
+  @Override
+  public void onDecodeError(String backend, CacheKey key, Throwable error) {
+    count(backendErrors, backend + "\0decode", 1);
+  }
+
   @Override
   public void onOffloadSpawned(String key) {
     offloadSpawned.increment();
@@ -233,7 +241,11 @@ public final class ProxyMetrics extends CacheListener {
         "Callers that waited for another caller's upstream call of the same key.",
         "endpoint",
         dogpileWaits);
-    header(sb, "hitbox_backend_errors_total", "counter", "Backend calls that failed or timed out.");
+    header(
+        sb,
+        "hitbox_backend_errors_total",
+        "counter",
+        "Backend calls that failed or timed out, and stored values that did not decode.");
     new TreeMap<>(backendErrors)
         .forEach(
             (label, n) -> {

@@ -75,6 +75,7 @@ final class Connections {
                         .thenCompose(v -> c.connectAsync(ByteArrayCodec.INSTANCE))
                         .thenCompose(Connections::openNodeConnections)
                         .thenApply(conn -> new Connected(conn, conn.async(), conn)),
+                Connections::startConnecting,
                 settings.ticker(),
                 backoff);
       }
@@ -93,6 +94,7 @@ final class Connections {
                         .thenApply(
                             (StatefulRedisConnection<byte[], byte[]> conn) ->
                                 new Connected(conn, conn.async(), null)),
+                Connections::startConnecting,
                 settings.ticker(),
                 backoff);
       }
@@ -114,6 +116,17 @@ final class Connections {
     }
     return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new))
         .handle((v, e) -> conn); // a master that is down is retried on use, as any other time
+  }
+
+  /**
+   * Starts a connection attempt on a thread of its own. Attempts are rare (the first connection,
+   * then at most one per back-off period while Redis is unreachable), and Lettuce's own executors
+   * may be the ones the attempt needs to make progress.
+   */
+  private static void startConnecting(Runnable attempt) {
+    Thread t = new Thread(attempt, "hitbox-redis-connect");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Where this connects, for messages. */

@@ -8,6 +8,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,12 @@ import org.jspecify.annotations.Nullable;
  * connection that failed. This class does: while no connection is established, a caller either
  * joins the connection attempt in progress or, during the back-off after a failed attempt, fails at
  * once with the last cause, so that a Redis that is down or misconfigured at startup costs a miss
- * per request and not a wait. Thread-safe.
+ * per request and not a wait.
+ *
+ * <p>An attempt starts on {@code starter}, never on the caller's thread: Lettuce's {@code
+ * connectAsync} does seconds of work before it returns when it runs for the first time in a JVM
+ * (class loading, handshake setup), and the caller is often an event loop (the proxy's) that must
+ * not wait for it, nor make the other callers wait on this class's lock meanwhile. Thread-safe.
  */
 final class SharedConnection {
   /** An established connection with its asynchronous commands. */
@@ -33,6 +39,7 @@ final class SharedConnection {
 
   private final String target;
   private final Supplier<CompletableFuture<Connected>> connector;
+  private final Executor starter;
   private final Ticker ticker;
   private final long maxBackoffNanos;
   private final Object lock = new Object();
@@ -49,10 +56,12 @@ final class SharedConnection {
   SharedConnection(
       String target,
       Supplier<CompletableFuture<Connected>> connector,
+      Executor starter,
       Ticker ticker,
       long maxBackoffNanos) {
     this.target = target;
     this.connector = connector;
+    this.starter = starter;
     this.ticker = ticker;
     this.maxBackoffNanos = Math.max(MIN_BACKOFF_NANOS, maxBackoffNanos);
   }
@@ -71,9 +80,20 @@ final class SharedConnection {
     if (c != null) {
       return CompletableFuture.completedFuture(c);
     }
+    CompletableFuture<Connected> f;
     synchronized (lock) {
-      return attempt(false);
+      f = attempt(false);
     }
+    // every caller that joined a failed attempt learns why, as callers during the back-off do
+    return f.exceptionallyCompose(
+        e -> {
+          Throwable cause = unwrap(e);
+          return CompletableFuture.failedFuture(
+              cause instanceof BackendException
+                  ? cause
+                  : new BackendException(
+                      target + ": not connected: " + Errors.message(cause), cause));
+        });
   }
 
   /** Like {@link #get()}, but ignores the back-off: for an explicit verification. */
@@ -104,15 +124,32 @@ final class SharedConnection {
       return CompletableFuture.failedFuture(
           new BackendException(target + ": not connected: " + Errors.message(last), last));
     }
-    CompletableFuture<Connected> f;
-    try {
-      f = connector.get();
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
+    CompletableFuture<Connected> f = new CompletableFuture<>();
     pending = f;
     f.whenComplete(this::settle);
+    try {
+      starter.execute(() -> start(f));
+    } catch (RuntimeException e) { // the starter is shut down or refuses the task
+      f.completeExceptionally(e);
+    }
     return f;
+  }
+
+  private void start(CompletableFuture<Connected> f) {
+    try {
+      connector
+          .get()
+          .whenComplete(
+              (c, e) -> {
+                if (e != null) {
+                  f.completeExceptionally(e);
+                } else {
+                  f.complete(c);
+                }
+              });
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e);
+    }
   }
 
   private void settle(@Nullable Connected c, @Nullable Throwable e) {
