@@ -11,6 +11,13 @@ import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.core.Upstream;
 import dev.hitbox.core.spi.ValueCodec;
 import dev.hitbox.testkit.RedisServer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,6 +91,71 @@ class DistributedDogpileTest {
   }
 
   @Test
+  void aSecondJvmWaitsForTheLeaderOfThisOne() throws Exception {
+    try (RedisServer redis = RedisServer.launch();
+        Node a = new Node(redis.uri(), Duration.ofSeconds(10))) {
+      CompletableFuture<String> gate = new CompletableFuture<>();
+      AtomicInteger calls = new AtomicInteger();
+      CachedUpstream<String, String> ca =
+          a.wrap(
+              key -> {
+                calls.incrementAndGet();
+                return gate.thenApply(v -> "value of " + key);
+              });
+      List<CompletableFuture<String>> results = new ArrayList<>();
+      for (int i = 0; i < REQUESTS / 2; i++) {
+        results.add(ca.call("hot"));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> a.dogpile.leasesAcquired() == 1);
+
+      String classPath =
+          System.getProperty("java.class.path")
+              + File.pathSeparator
+              + System.getProperty("jdk.module.path", "");
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  classPath,
+                  DogpileNodeMain.class.getName(),
+                  redis.uri(),
+                  "hot",
+                  Integer.toString(REQUESTS / 2),
+                  "value of hot")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      try {
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> readLine(out));
+        assertThat(waiting.get(50, TimeUnit.SECONDS)).isEqualTo("WAITING " + REQUESTS / 2);
+        gate.complete("go");
+        for (CompletableFuture<String> r : results) {
+          assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("value of hot");
+        }
+        String done = CompletableFuture.supplyAsync(() -> readLine(out)).get(40, TimeUnit.SECONDS);
+        assertThat(done)
+            .as("child's upstream calls and answers")
+            .isEqualTo("DONE 0 " + REQUESTS / 2);
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(calls.get()).isEqualTo(1);
+      } finally {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  private static String readLine(BufferedReader in) {
+    try {
+      String line = in.readLine();
+      return line == null ? "<end of output>" : line;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void waitersTakeOverAfterTheLeaseOfADeadLeaderExpires() throws Exception {
     try (RedisServer redis = RedisServer.launch();
         Node a = new Node(redis.uri(), Duration.ofMillis(500));
@@ -112,6 +184,8 @@ class DistributedDogpileTest {
         assertThat(w.get(10, TimeUnit.SECONDS)).isEqualTo("value of k");
       }
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      System.out.printf(
+          "waiters answered %d ms after the leader died (lease 500 ms)%n", tookMillis);
       assertThat(calls.get()).as("one waiter took over").isEqualTo(1);
       assertThat(tookMillis).as("answered after the lease expired").isLessThan(5_000);
       assertThat(hung).isNotDone();
@@ -142,7 +216,7 @@ class DistributedDogpileTest {
   void redisDownCoalescesCallersInProcessLikeTheLocalManager() throws Exception {
     RedisServer down = RedisServer.prepare(); // never started
     try (down;
-        Node a = new Node(down.uri(), Duration.ofSeconds(10))) {
+        Node a = new Node(down.uri(), Duration.ofSeconds(10), false)) {
       CompletableFuture<String> gate = new CompletableFuture<>();
       AtomicInteger calls = new AtomicInteger();
       CachedUpstream<String, String> ca =
@@ -172,17 +246,28 @@ class DistributedDogpileTest {
     final CountingListener listener = new CountingListener();
 
     Node(String uri, Duration lease) throws Exception {
+      this(uri, lease, true);
+    }
+
+    Node(String uri, Duration lease, boolean up) throws Exception {
       backend =
           RedisBackend.builder()
               .connectionString(uri)
               .maxReconnectDelay(Duration.ofMillis(100))
+              // generous bounds: the test machine is shared, and a lease attempt that times out
+              // fails open by design, which would make a second caller go upstream
+              .commandTimeout(Duration.ofSeconds(5))
               .build();
       dogpile =
           RedisConcurrencyManager.builder(backend)
               .leaseTime(lease)
               .pollInterval(Duration.ofMillis(50))
-              .acquireTimeout(Duration.ofSeconds(2))
+              .acquireTimeout(Duration.ofSeconds(5))
               .build();
+      if (up) {
+        backend.verify();
+        dogpile.subscribed().get(20, TimeUnit.SECONDS);
+      }
     }
 
     CachedUpstream<String, String> wrap(Upstream<String, String> upstream) {
@@ -191,7 +276,7 @@ class DistributedDogpileTest {
           .codec(ValueCodec.utf8())
           .listener(listener)
           .concurrencyManager(dogpile)
-          .backendTimeout(Duration.ofMillis(500))
+          .backendTimeout(Duration.ofSeconds(2))
           .policy(CachePolicy.builder().ttl(Duration.ofMinutes(5)).concurrency(1).build())
           .build()
           .wrap(upstream);
