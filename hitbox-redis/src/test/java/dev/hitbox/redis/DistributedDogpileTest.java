@@ -91,6 +91,7 @@ class DistributedDogpileTest {
   }
 
   @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // starting a JVM is slow on a busy machine
   void aSecondJvmWaitsForTheLeaderOfThisOne() throws Exception {
     try (RedisServer redis = RedisServer.launch();
         Node a = new Node(redis.uri(), Duration.ofSeconds(10))) {
@@ -115,6 +116,8 @@ class DistributedDogpileTest {
       Process child =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
                   "-cp",
                   classPath,
                   DogpileNodeMain.class.getName(),
@@ -129,7 +132,7 @@ class DistributedDogpileTest {
             new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> readLine(out));
-        assertThat(waiting.get(50, TimeUnit.SECONDS)).isEqualTo("WAITING " + REQUESTS / 2);
+        assertThat(waiting.get(120, TimeUnit.SECONDS)).isEqualTo("WAITING " + REQUESTS / 2);
         gate.complete("go");
         for (CompletableFuture<String> r : results) {
           assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("value of hot");
@@ -276,7 +279,9 @@ class DistributedDogpileTest {
           .codec(ValueCodec.utf8())
           .listener(listener)
           .concurrencyManager(dogpile)
-          .backendTimeout(Duration.ofSeconds(2))
+          .backendTimeout(Duration.ofSeconds(5))
+          // longer than a JVM takes to start on a busy machine: no waiter may give up here
+          .dogpileTimeout(Duration.ofMinutes(3))
           .policy(CachePolicy.builder().ttl(Duration.ofMinutes(5)).concurrency(1).build())
           .build()
           .wrap(upstream);

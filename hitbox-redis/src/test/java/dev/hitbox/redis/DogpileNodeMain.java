@@ -50,6 +50,7 @@ final class DogpileNodeMain {
         }
       }
       System.out.println("DONE " + calls.get() + " " + same);
+      System.err.println("child: " + node.listener + ", failedOpen=" + node.dogpile.failedOpen());
       System.out.flush();
     }
     System.exit(0);
