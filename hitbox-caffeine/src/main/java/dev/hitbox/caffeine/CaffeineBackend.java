@@ -11,6 +11,7 @@ import dev.hitbox.core.ConfigurationException;
 import dev.hitbox.core.Ticker;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
+import dev.hitbox.core.spi.Clearable;
 import dev.hitbox.core.spi.KeyPattern;
 import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
@@ -45,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * Backend bounded = CaffeineBackend.builder().maxWeightBytes(64L << 20).build();
  * }</pre>
  */
-public final class CaffeineBackend implements Backend, PatternInvalidator, TagInvalidator {
+public final class CaffeineBackend
+    implements Backend, PatternInvalidator, TagInvalidator, Clearable {
   /** Estimated bytes a stored entry costs beyond its envelope (key, node, entry objects). */
   static final int ENTRY_OVERHEAD = 96;
 
@@ -222,6 +224,18 @@ public final class CaffeineBackend implements Backend, PatternInvalidator, TagIn
     for (String tag : tags) {
       unindex(key, tag);
     }
+  }
+
+  /**
+   * Removes every entry, one at a time so that the tag index stays in step with concurrent writes;
+   * an entry written meanwhile may survive.
+   */
+  @Override
+  public CompletionStage<Void> clear() {
+    for (CacheKey key : map.keySet()) {
+      remove(key);
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   /** The number of entries held now (approximate: expired entries may not be swept yet). */

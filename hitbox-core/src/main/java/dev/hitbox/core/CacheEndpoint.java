@@ -426,10 +426,14 @@ public final class CacheEndpoint<Req, Res> {
         throw new ConfigurationException(
             "endpoint " + name + ": codec is not set (expected: a ValueCodec)");
       }
-      if (!backendTimeoutSet && b instanceof CompositeBackend composite) {
+      Duration tierTimeout =
+          b instanceof CompositeBackend composite
+              ? composite.tierTimeout()
+              : b instanceof CoherentBackend coherent ? coherent.tierTimeout() : null;
+      if (!backendTimeoutSet && tierTimeout != null) {
         // A sequential read may wait out one tier's timeout before asking the next: leave it
         // the time to reach the last tier instead of turning its hits into misses.
-        Duration tiers = composite.tierTimeout().multipliedBy(2).plusMillis(10);
+        Duration tiers = tierTimeout.multipliedBy(2).plusMillis(10);
         if (tiers.compareTo(backendTimeout) > 0) {
           backendTimeout = tiers;
         }

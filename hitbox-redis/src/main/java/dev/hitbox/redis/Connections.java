@@ -7,6 +7,7 @@ import dev.hitbox.redis.SharedConnection.Connected;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -19,6 +20,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -127,6 +129,32 @@ final class Connections {
     Thread t = new Thread(attempt, "hitbox-redis-connect");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Opens a new publish/subscribe connection (not one of the shared ones), reconnected and
+   * resubscribed by Lettuce when it drops.
+   */
+  CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub() {
+    if (client instanceof RedisClusterClient c) {
+      return c.refreshPartitionsAsync()
+          .toCompletableFuture()
+          .thenCompose(v -> c.connectPubSubAsync(ByteArrayCodec.INSTANCE))
+          .thenApply(conn -> conn);
+    }
+    return ((RedisClient) client)
+        .connectPubSubAsync(ByteArrayCodec.INSTANCE, standaloneUri())
+        .toCompletableFuture();
+  }
+
+  /** Reports the connects and disconnects of every connection of this client. */
+  void addListener(RedisConnectionStateListener listener) {
+    client.addListener(listener);
+  }
+
+  /** Removes a listener added with {@link #addListener}. */
+  void removeListener(RedisConnectionStateListener listener) {
+    client.removeListener(listener);
   }
 
   /** Where this connects, for messages. */

@@ -100,6 +100,16 @@ public final class RedisBackend
     return settings.name();
   }
 
+  /** The client and connections, for the components that share them. */
+  Connections connections() {
+    return connections;
+  }
+
+  /** The settings this backend was built with. */
+  Settings settings() {
+    return settings;
+  }
+
   /** The key format the keys are stored in. */
   public KeyFormat keyFormat() {
     return keyFormat;

@@ -11,6 +11,7 @@ final class CountingListener extends CacheListener {
   final AtomicLong hits = new AtomicLong();
   final AtomicLong misses = new AtomicLong();
   final AtomicLong backendErrors = new AtomicLong();
+  final AtomicLong dogpileWaits = new AtomicLong();
   final AtomicReference<@Nullable Throwable> lastError = new AtomicReference<>();
 
   @Override
@@ -24,6 +25,11 @@ final class CountingListener extends CacheListener {
   }
 
   @Override
+  public void onDogpileWait(CacheKey key) {
+    dogpileWaits.incrementAndGet();
+  }
+
+  @Override
   public void onBackendError(String backend, String operation, Throwable error) {
     backendErrors.incrementAndGet();
     lastError.set(error);
@@ -31,7 +37,9 @@ final class CountingListener extends CacheListener {
 
   @Override
   public String toString() {
-    return "hits="
+    return "waits="
+        + dogpileWaits
+        + ", hits="
         + hits
         + ", misses="
         + misses

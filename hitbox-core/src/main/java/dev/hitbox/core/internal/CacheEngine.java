@@ -594,6 +594,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
               if (outcome.kind() == WaitOutcome.Kind.RETRY) {
                 return new AwaitResponse<>(s.request(), s.key(), s.stale(), deadline);
               }
+              if (outcome.kind() == WaitOutcome.Kind.STORED) {
+                return new PollCache<>(s.request(), s.key());
+              }
               return new PollUpstream<>(s.request(), s.key(), null, s.stale(), false);
             });
   }

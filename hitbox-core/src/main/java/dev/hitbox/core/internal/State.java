@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  *   PollCache -(stale)-> HandleStale -> Respond(STALE) | AwaitResponse | PollUpstream
  *   PollCache -(miss)--> AwaitResponse (dogpile limit) | PollUpstream
  *   AwaitResponse -> PollUpstream (leader, released or timed out) | Respond (leader's value)
+ *   AwaitResponse -> PollCache (a leader in another process stored its value, or went away)
  *   PollUpstream -> CheckResponseCachePolicy -> UpdateCache -> Respond(MISS)
  *   CheckRequestCachePolicy -(not cacheable)-> PollUpstream -> Respond(BYPASS)
  * </pre>

@@ -19,11 +19,17 @@ public final class WaitOutcome<V> {
     /** The leader failed: compete again for leadership. */
     RETRY,
     /** The leader's answer was not shareable: go upstream yourself. */
-    GO_UPSTREAM
+    GO_UPSTREAM,
+    /**
+     * A leader elsewhere (another process sharing the backend) has finished or gone away: read the
+     * cache again, and compete for leadership if the entry is not there.
+     */
+    STORED
   }
 
   private static final WaitOutcome<?> RETRY = new WaitOutcome<>(Kind.RETRY, null);
   private static final WaitOutcome<?> GO_UPSTREAM = new WaitOutcome<>(Kind.GO_UPSTREAM, null);
+  private static final WaitOutcome<?> STORED = new WaitOutcome<>(Kind.STORED, null);
 
   private final Kind kind;
   private final @Nullable CacheValue<V> value;
@@ -48,6 +54,16 @@ public final class WaitOutcome<V> {
   @SuppressWarnings("unchecked")
   public static <V> WaitOutcome<V> goUpstream() {
     return (WaitOutcome<V>) GO_UPSTREAM;
+  }
+
+  /**
+   * Read the cache again: the leader's value was written by another process, or the leader went
+   * away. A distributed {@link ConcurrencyManager} answers this when it cannot hand over the value
+   * itself.
+   */
+  @SuppressWarnings("unchecked")
+  public static <V> WaitOutcome<V> stored() {
+    return (WaitOutcome<V>) STORED;
   }
 
   /** The kind of outcome. */
