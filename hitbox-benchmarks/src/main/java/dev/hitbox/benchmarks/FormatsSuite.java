@@ -50,7 +50,7 @@ final class FormatsSuite implements Suite {
             + " small value is a user record with an address (a few hundred bytes), the large one"
             + " a catalog of 300 items; compressors work on the JSON encoding, at their default"
             + " level. Sizes are exact. `Fory` is the candidate Bincode was measured against (see"
-            + " [formats](../formats.md)).");
+            + " `docs/formats.md`).");
     Table formats =
         Table.of(
             "Value formats:",

@@ -58,7 +58,8 @@ final class ProxySuite implements Suite {
     Report report = Report.start(name(), "Proxy vs nginx and Varnish", options.command(name()));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DURATION", options.longRun() ? "15s" : "10s");
-    env.put("WARMUP", options.longRun() ? "20s" : "10s");
+    env.put("WARMUP", "20s");
+    env.put("MISS_WARMUP", options.longRun() ? "10s" : "5s");
     env.put("ROUNDS", options.longRun() ? "2" : "1");
     for (String a : options.args()) {
       int eq = a.indexOf('=');
@@ -107,9 +108,11 @@ final class ProxySuite implements Suite {
             + " s, in memory, one upstream call per key at a time, keep-alive to the upstream, as"
             + " many I/O threads or nginx workers as cores), measured with `wrk -t1 -c64 -d"
             + env.get("DURATION")
-            + " --latency` after a "
+            + " --latency` after a warm-up of each server ("
+            + env.get("MISS_WARMUP")
+            + " on misses, then "
             + env.get("WARMUP")
-            + " warm-up of each server on hits and on misses, "
+            + " on hits), "
             + env.get("ROUNDS")
             + " round(s) ("
             + String.join(

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -46,7 +47,7 @@ public final class Chart {
     return new Chart(title, yTitle, categories);
   }
 
-  /** Adds a series: one value per category (0 or less draws no bar). */
+  /** Adds a series: one value per category (0 or less draws no bar: no figure). */
   public Chart series(String name, List<Double> values) {
     if (values.size() != categories.size()) {
       throw new IllegalArgumentException(
@@ -95,6 +96,7 @@ public final class Chart {
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridVerticalLinesVisible(false);
     chart.getStyler().setYAxisLogarithmic(logarithmic);
+    chart.getStyler().setYAxisDecimalPattern(logarithmic ? "#,##0.####" : "#,##0.##");
     chart.getStyler().setXAxisLabelRotation(categories.size() > 6 ? 30 : 0);
     chart.getStyler().setAvailableSpaceFill(0.8);
     chart.getStyler().setOverlapped(false);
@@ -107,16 +109,28 @@ public final class Chart {
       }
     }
     for (Map.Entry<String, List<Double>> s : series.entrySet()) {
-      List<Double> values = new ArrayList<>();
+      List<@Nullable Double> values = new ArrayList<>();
       for (double v : s.getValue()) {
-        // A logarithmic axis cannot draw 0: a missing bar is drawn at a tenth of the minimum.
-        values.add(v > 0 ? v : (logarithmic ? min / 10 : 0.0));
+        // no figure (or a failed run): no bar; a logarithmic axis takes no null, so the bar
+        // starts and ends at the axis's minimum
+        if (v > 0) {
+          values.add(v);
+        } else if (logarithmic) {
+          values.add(axisMin(min == Double.MAX_VALUE ? 1 : min));
+        } else {
+          values.add(null);
+        }
       }
       chart.addSeries(s.getKey(), categories, values);
     }
     if (logarithmic && min != Double.MAX_VALUE) {
-      chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+      chart.getStyler().setYAxisMin(axisMin(min));
     }
     return BitmapEncoder.getBufferedImage(chart);
+  }
+
+  /** The bottom of a logarithmic axis: the power of ten below half the smallest value. */
+  private static double axisMin(double min) {
+    return Math.pow(10, Math.floor(Math.log10(min / 2)));
   }
 }

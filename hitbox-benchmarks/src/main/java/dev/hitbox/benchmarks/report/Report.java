@@ -100,6 +100,19 @@ public final class Report {
         .append(" before, ")
         .append(loadAfter.isEmpty() ? Machine.load() : loadAfter)
         .append(" after.\n\n");
+    double load = Math.max(oneMinute(loadBefore), oneMinute(loadAfter));
+    if (load > 2 * Machine.cores()) {
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "**Warning: the load average reached %.1f on %d cores during this run: other work"
+                  + " held most of the CPU. Absolute figures are far below what the machine does"
+                  + " when quiet, the JIT had less time to compile in the warm-up, and even the"
+                  + " ratios move between runs. Repeat on a quiet machine (`--long`) before"
+                  + " relying on them.**%n%n",
+              load,
+              Machine.cores()));
+    }
     for (String p : intro) {
       sb.append(p).append("\n\n");
     }
@@ -189,6 +202,14 @@ public final class Report {
       page = page + (page.endsWith("\n") || page.isEmpty() ? "" : "\n") + "\n" + block + "\n";
     }
     Files.writeString(index, page, StandardCharsets.UTF_8);
+  }
+
+  private static double oneMinute(String load) {
+    try {
+      return Double.parseDouble(load.split(",")[0].trim());
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private static String now() {
