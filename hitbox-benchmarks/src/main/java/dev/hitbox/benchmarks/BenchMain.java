@@ -25,21 +25,26 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The entry point of {@code ./hitbox bench [name] [jmh options]}: runs the JMH benchmarks of this
- * module.
+ * The entry point of {@code ./hitbox bench [name] [options]}.
  *
  * <ul>
- *   <li>With no arguments it lists every benchmark and runs them all.
- *   <li>A name (a regular expression, as for JMH) runs the benchmarks whose {@code Class.method}
- *       name contains a match: {@code ./hitbox bench HitPath}.
- *   <li>Every other argument goes to JMH unchanged: {@code -prof gc}, {@code -p impl=caffeine_raw},
- *       {@code -f 3}, {@code -rf json}; {@code -h} lists them.
+ *   <li>With no arguments it lists the benchmark suites ({@code engine}, {@code dogpile}, {@code
+ *       backends}, {@code formats}, {@code proxy}, {@code demo}).
+ *   <li>A suite's name runs it: it compares implementations side by side in one run, prints its
+ *       tables and writes them, with a PNG chart, to {@code docs/benchmarks/NAME.md} and {@code
+ *       NAME.png}, and into the suite's section of {@code docs/benchmarks.md}. {@code all} runs
+ *       every suite. The options are those of {@link SuiteOptions}.
+ *   <li>Any other name is a regular expression, as for JMH, and runs the JMH benchmarks whose
+ *       {@code Class.method} name contains a match: {@code ./hitbox bench HitPath}. Every other
+ *       argument goes to JMH unchanged: {@code -prof gc}, {@code -p impl=caffeine_raw}, {@code -f
+ *       3}, {@code -rf json}; {@code -h} lists them.
  * </ul>
  *
- * <p>Unless given on the command line, the run uses modest settings that fit a 2-core machine: one
- * fork, 5 warmup and 5 measurement iterations of 1 s each (the engine's hit path needs a few
- * seconds of C2 compilation on a busy 2-core machine). They override the benchmarks' own
- * annotations, so that {@code ./hitbox bench} always takes about the same time per benchmark.
+ * <p>For plain JMH runs, unless given on the command line, the run uses modest settings that fit a
+ * 2-core machine: one fork, 5 warmup and 5 measurement iterations of 1 s each (the engine's hit
+ * path needs a few seconds of C2 compilation on a busy 2-core machine). They override the
+ * benchmarks' own annotations, so that {@code ./hitbox bench} always takes about the same time per
+ * benchmark.
  *
  * <p>After the run, for benchmarks that compare implementations through an {@code impl} parameter,
  * it prints each implementation's time per operation as a ratio of the baseline's (the first value
@@ -66,6 +71,118 @@ public final class BenchMain {
    * @param args an optional name (regular expression) and JMH command line options
    */
   public static void main(String[] args) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    if (args.length == 0) {
+      System.out.print(list());
+      return;
+    }
+    List<String> rest = List.of(args).subList(1, args.length);
+    if (args[0].equals("all")) {
+      System.exit(runSuites(SUITES, rest));
+    }
+    // one or more suite names, then their options
+    List<Suite> chosen = new ArrayList<>();
+    int k = 0;
+    for (; k < args.length; k++) {
+      Suite named = null;
+      for (Suite suite : SUITES) {
+        if (suite.name().equals(args[k])) {
+          named = suite;
+        }
+      }
+      if (named == null) {
+        break;
+      }
+      chosen.add(named);
+    }
+    if (!chosen.isEmpty()) {
+      System.exit(runSuites(chosen, List.of(args).subList(k, args.length)));
+    }
+    if (!args[0].startsWith("-") && args[0].matches("[a-z]+")) {
+      System.err.print("hitbox bench: no benchmark named '" + args[0] + "'\n\n" + list());
+      System.exit(2);
+    }
+    runJmh(args);
+  }
+
+  /** The suites of {@code ./hitbox bench NAME}, in the order {@code all} runs them. */
+  static final List<Suite> SUITES =
+      List.of(
+          new EngineSuite(),
+          new DogpileSuite(),
+          new BackendsSuite(),
+          new FormatsSuite(),
+          new ProxySuite(),
+          new DemoSuite());
+
+  /** The usage text with every suite's name. */
+  static String list() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        "usage: ./hitbox bench NAME... [options] | all [options] | JMH_REGEX [jmh options]\n\n");
+    sb.append("benchmarks (each writes docs/benchmarks/NAME.md and NAME.png):\n");
+    for (Suite s : SUITES) {
+      sb.append(String.format(Locale.ROOT, "  %-10s %s%n", s.name(), s.description()));
+    }
+    sb.append(
+        String.format(Locale.ROOT, "  %-10s %s%n%n", "all", "every benchmark above, in turn"));
+    sb.append(SuiteOptions.USAGE);
+    sb.append(
+        "\nAny other first argument is a JMH regular expression: ./hitbox bench HitPath -prof gc"
+            + "\n(./hitbox bench -l lists the JMH benchmarks, -h JMH's options).\n");
+    return sb.toString();
+  }
+
+  /** Runs {@code suites} in turn, writing each one's report; returns the exit status. */
+  static int runSuites(List<Suite> suites, List<String> args) {
+    // JMH refuses to start while another JMH run holds /tmp/jmh.lock; on a shared build machine
+    // that is someone else's run, and the load average in every report tells of it.
+    System.setProperty("jmh.ignoreLock", "true");
+    SuiteOptions options;
+    try {
+      options = SuiteOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("hitbox bench: " + e.getMessage() + "\n\n" + SuiteOptions.USAGE);
+      return 2;
+    }
+    for (Suite suite : suites) {
+      if (!options.args().isEmpty() && !suite.takesExtraArgs()) {
+        System.err.println(
+            "hitbox bench "
+                + suite.name()
+                + ": unknown option(s) "
+                + options.args()
+                + "\n\n"
+                + SuiteOptions.USAGE);
+        return 2;
+      }
+    }
+    int failed = 0;
+    for (Suite suite : suites) {
+      System.err.printf(
+          Locale.ROOT,
+          "%n== %s: %s (load %s)%n",
+          suite.name(),
+          suite.description(),
+          dev.hitbox.benchmarks.report.Machine.load());
+      try {
+        dev.hitbox.benchmarks.report.Report report = suite.run(options).finish();
+        System.out.println();
+        System.out.println(report.markdown());
+        for (java.nio.file.Path p : report.write(options.out(), options.index())) {
+          System.err.println("wrote " + p);
+        }
+      } catch (Exception e) {
+        failed++;
+        System.err.println("hitbox bench " + suite.name() + " failed: " + e);
+        e.printStackTrace();
+      }
+    }
+    return failed == 0 ? 0 : 1;
+  }
+
+  /** The plain JMH run: a regular expression and JMH's options. */
+  private static void runJmh(String[] args) throws IOException {
     CommandLineOptions cli;
     try {
       cli = new CommandLineOptions(args);

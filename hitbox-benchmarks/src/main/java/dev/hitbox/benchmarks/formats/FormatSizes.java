@@ -31,6 +31,16 @@ public final class FormatSizes {
     }
   }
 
+  /** The size in bytes of the {@code size} value encoded with {@code format}. */
+  public static int encodedSize(String format, String size) {
+    return encode(format, size).length;
+  }
+
+  /** The size in bytes of the {@code size} value's JSON compressed with {@code compressor}. */
+  public static int compressedSize(String compressor, String size) {
+    return Samples.compressor(compressor).compress(encode("Json", size)).length;
+  }
+
   private static byte[] encode(String format, String size) {
     ValueCodec<Object> codec = Samples.codec(format, size);
     return codec.encode(Samples.value(size));

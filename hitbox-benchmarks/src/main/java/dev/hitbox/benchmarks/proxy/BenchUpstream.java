@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The upstream of the proxy benchmark: answers {@code GET /api/items/{id}} with a JSON document of
- * about 1 KiB after a fixed delay, and counts the calls it gets ({@code GET /calls}).
+ * about 1 KiB after a fixed delay, and counts the calls it gets ({@code GET /calls}). Ids that
+ * start with {@code miss-} (the cache-miss runs, where every request is a new key) are answered
+ * after MISS_DELAY_MS instead, so that a miss measures the cache's own work, not the delay.
  *
- * <p>Usage: {@code BenchUpstream PORT [DELAY_MS]}.
+ * <p>Usage: {@code BenchUpstream PORT [DELAY_MS [MISS_DELAY_MS]]}.
  */
 public final class BenchUpstream {
   private BenchUpstream() {}
@@ -23,6 +25,7 @@ public final class BenchUpstream {
         "sun.net.httpserver.nodelay", "true"); // no Nagle delay between head and body
     int port = Integer.parseInt(args[0]);
     long delayMs = args.length > 1 ? Long.parseLong(args[1]) : 20;
+    long missDelayMs = args.length > 2 ? Long.parseLong(args[2]) : delayMs;
     AtomicLong calls = new AtomicLong();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
     server.setExecutor(Executors.newFixedThreadPool(32));
@@ -33,15 +36,26 @@ public final class BenchUpstream {
         "/",
         ex -> {
           calls.incrementAndGet();
-          try {
-            Thread.sleep(delayMs); // a slow upstream: what a cache is for
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+          String path = ex.getRequestURI().getPath();
+          long delay = path.startsWith("/api/items/miss-") ? missDelayMs : delayMs;
+          if (delay > 0) {
+            try {
+              Thread.sleep(delay); // a slow upstream: what a cache is for
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
           }
-          reply(ex, "application/json", item(ex.getRequestURI().getPath()));
+          reply(ex, "application/json", item(path));
         });
     server.start();
-    System.out.println("bench upstream on 127.0.0.1:" + port + ", " + delayMs + " ms per call");
+    System.out.println(
+        "bench upstream on 127.0.0.1:"
+            + port
+            + ", "
+            + delayMs
+            + " ms per call, "
+            + missDelayMs
+            + " ms for /api/items/miss-*");
   }
 
   private static byte[] item(String path) {

@@ -214,7 +214,7 @@ public final class RedisHitThroughput {
   }
 
   /** Runs {@code redis-benchmark} and returns its GET requests per second. */
-  static double redisBenchmark(int port, int requests, int concurrency, int valueSize)
+  public static double redisBenchmark(int port, int requests, int concurrency, int valueSize)
       throws IOException, InterruptedException {
     List<String> cmd =
         List.of(
