@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,6 +44,8 @@ public final class HotKeys extends CacheListener {
   private final long window;
   private final int maxEndpoints;
   private final int maxKeyLength;
+  private final int sampling;
+  private final int sampleMask;
   private final Map<String, HotKeySketch> endpoints = new ConcurrentHashMap<>();
   private final LongAdder dropped = new LongAdder();
 
@@ -52,6 +55,8 @@ public final class HotKeys extends CacheListener {
     this.window = b.window != 0 ? b.window : 10L * b.width;
     this.maxEndpoints = b.maxEndpoints;
     this.maxKeyLength = b.maxKeyLength;
+    this.sampling = b.sampling;
+    this.sampleMask = b.sampling - 1;
   }
 
   /** Hot keys with the default settings (see {@link Builder}). */
@@ -79,6 +84,9 @@ public final class HotKeys extends CacheListener {
    * {@link #onMiss} call this; call it yourself to feed keys from elsewhere.
    */
   public void record(CacheKey key) {
+    if (sampleMask != 0 && (ThreadLocalRandom.current().nextInt() & sampleMask) != 0) {
+      return; // not in the sample
+    }
     String ns = key.namespace();
     HotKeySketch s = endpoints.get(ns);
     if (s == null) {
@@ -127,7 +135,8 @@ public final class HotKeys extends CacheListener {
       return List.of();
     }
     List<HotKey> out = new ArrayList<>();
-    s.snapshot().forEach((key, count) -> out.add(new HotKey(endpoint, text(key), count)));
+    s.snapshot()
+        .forEach((key, count) -> out.add(new HotKey(endpoint, text(key), count * sampling)));
     out.sort(ORDER);
     return List.copyOf(out.subList(0, Math.min(n, out.size())));
   }
@@ -176,7 +185,12 @@ public final class HotKeys extends CacheListener {
 
   @Override
   public String toString() {
-    return "HotKeys{capacity=" + capacity + ", endpoints=" + endpoints() + '}';
+    return "HotKeys{capacity="
+        + capacity
+        + (sampling == 1 ? "" : ", sampling=1/" + sampling)
+        + ", endpoints="
+        + endpoints()
+        + '}';
   }
 
   /** Builds {@link HotKeys}; setters validate at once. Not thread-safe. */
@@ -186,8 +200,26 @@ public final class HotKeys extends CacheListener {
     private long window;
     private int maxEndpoints = 100;
     private int maxKeyLength = 200;
+    private int sampling = 1;
 
     private Builder() {}
+
+    /**
+     * Counts one lookup in {@code oneIn}, chosen at random, and scales the estimates back up
+     * (default 1: every lookup). Sampling makes counting nearly free on a hot path that serves tens
+     * of thousands of hits per second per core, at the price of rougher estimates for keys looked
+     * up less than a few hundred times per window; the hottest keys still come out on top.
+     *
+     * @throws ConfigurationException unless a power of two from 1 to 1024
+     */
+    public Builder sampling(int oneIn) {
+      if (oneIn < 1 || oneIn > 1024 || Integer.bitCount(oneIn) != 1) {
+        throw new ConfigurationException(
+            "sampling: " + oneIn + " (expected: a power of two from 1 to 1024)");
+      }
+      this.sampling = oneIn;
+      return this;
+    }
 
     /**
      * How many keys to keep per endpoint (default 32): {@link #top} answers at most this many.

@@ -121,7 +121,41 @@ class HotKeysTest {
   }
 
   @Test
+  void aSampleOfOneLookupInSixteenStillFindsTheHottestKeys() {
+    HotKeys hot = HotKeys.builder().capacity(32).window(10_000_000).sampling(16).build();
+    Zipf zipf = new Zipf(100_000, 1.0, 7);
+    Map<Integer, Integer> exact = new HashMap<>();
+    for (int i = 0; i < 300_000; i++) {
+      int id = zipf.next();
+      exact.merge(id, 1, Integer::sum);
+      hot.onHit(key("catalog", id));
+    }
+    List<Map.Entry<Integer, Integer>> truth =
+        exact.entrySet().stream()
+            .sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed())
+            .limit(5)
+            .toList();
+    List<HotKey> top = hot.top("catalog", 10);
+    assertThat(top)
+        .extracting(HotKey::key)
+        .containsAll(truth.stream().map(e -> "id=" + e.getKey()).toList());
+    // Scaled back up, the estimates of the three hottest are within 15% of the truth.
+    for (Map.Entry<Integer, Integer> e : truth.subList(0, 3)) {
+      long estimate =
+          top.stream()
+              .filter(k -> k.key().equals("id=" + e.getKey()))
+              .findFirst()
+              .orElseThrow()
+              .estimate();
+      assertThat((double) estimate)
+          .isCloseTo(e.getValue(), org.assertj.core.data.Percentage.withPercentage(15));
+    }
+  }
+
+  @Test
   void settingsAreChecked() {
+    assertThatThrownBy(() -> HotKeys.builder().sampling(3))
+        .hasMessage("sampling: 3 (expected: a power of two from 1 to 1024)");
     assertThatThrownBy(() -> HotKeys.builder().capacity(0))
         .hasMessage("capacity: 0 (expected: 1 to 10000)");
     assertThatThrownBy(() -> HotKeys.builder().width(100))

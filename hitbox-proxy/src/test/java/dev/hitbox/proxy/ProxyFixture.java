@@ -26,7 +26,8 @@ import java.util.List;
 final class ProxyFixture implements AutoCloseable {
   final TestUpstream upstream = TestUpstream.start();
   final FakeTicker ticker = new FakeTicker();
-  final ProxyMetrics metrics = ProxyMetrics.create();
+  // Hot keys counted exactly, so that tests can check their counts.
+  final ProxyMetrics metrics = ProxyMetrics.create(dev.hitbox.core.HotKeys.create());
   final CaffeineBackend backend = CaffeineBackend.builder().ticker(ticker).build();
   final HttpClient client =
       HttpClient.newBuilder()
