@@ -9,6 +9,9 @@ module dev.hitbox.http {
   // jackson-jq 1.0.0 declares no module name; this is the name derived from its jar.
   requires jackson.jq;
   requires static org.jspecify;
+  // Only for dev.hitbox.http.config, which maps the YAML of hitbox-config.
+  requires static dev.hitbox.config;
 
   exports dev.hitbox.http;
+  exports dev.hitbox.http.config;
 }

@@ -1,6 +1,7 @@
 package dev.hitbox.spring.boot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hitbox.config.ConfigLoader;
 import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.servlet.HitboxFilter;
@@ -25,15 +26,18 @@ import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Hitbox for a Spring Boot application, from the {@link HitboxProperties hitbox.* properties}:
  *
  * <ul>
- *   <li>a {@link Backend} (Caffeine), unless the application defines one (e.g. tiers: {@code
- *       l1.compose(l2)});
- *   <li>in a servlet web application, per {@code hitbox.endpoints[i]}: an {@code HttpCache} bean
- *       named {@code hitboxHttpCache.<name>} and a {@link HitboxFilter} registered by a {@link
+ *   <li>a {@link Backend} from {@code hitbox.backend} (any type of the YAML schema, Caffeine by
+ *       default), unless the application defines one (e.g. tiers: {@code l1.compose(l2)}); then
+ *       every endpoint uses the application's;
+ *   <li>in a servlet web application, per endpoint of the {@code hitbox.*} properties (read with
+ *       the YAML schema of {@code hitbox-config}): an {@code HttpCache} bean named {@code
+ *       hitboxHttpCache.<name>} and a {@link HitboxFilter} registered by a {@link
  *       FilterRegistrationBean} named {@code hitboxFilter.<name>}, for the {@code REQUEST} and
  *       {@code ASYNC} dispatches;
  *   <li>when caching is enabled ({@code @EnableCaching}) and the application defines no {@link
@@ -53,15 +57,31 @@ public class HitboxAutoConfiguration {
   /** Creates the auto-configuration; Spring calls it. */
   public HitboxAutoConfiguration() {}
 
+  /** The name of the backend bean made from {@code hitbox.backend}. */
+  static final String BACKEND_BEAN = "hitboxBackend";
+
   /**
-   * The backend every endpoint and cache shares.
+   * The backend of {@code hitbox.backend} (any type of the YAML schema; Caffeine by default), which
+   * the {@code CacheManager} and the endpoints without a backend of their own use.
    *
-   * @param properties the {@code hitbox.*} properties
+   * @param backends the backends made from the {@code hitbox.*} properties
+   * @param environment where the {@code hitbox.*} properties are read
+   */
+  @Bean(name = BACKEND_BEAN, destroyMethod = "")
+  @ConditionalOnMissingBean
+  public Backend hitboxBackend(HitboxBackends backends, Environment environment) {
+    return backends.get(
+        HitboxYaml.of(environment).topLevel(ConfigLoader.create()).endpoints().get(0).backend());
+  }
+
+  /**
+   * The backends made from the {@code hitbox.*} properties, one per distinct configuration, closed
+   * with the context.
    */
   @Bean
   @ConditionalOnMissingBean
-  public Backend hitboxBackend(HitboxProperties properties) {
-    return Endpoints.backend(properties.backend());
+  HitboxBackends hitboxBackends() {
+    return new HitboxBackends();
   }
 
   /** The filters of {@code hitbox.endpoints}. */

@@ -3,78 +3,68 @@ package dev.hitbox.spring.boot;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
- * The {@code hitbox.*} properties: a subset of the Hitbox YAML schema, bound by Spring Boot. The
- * full schema (every predicate, extractor and backend) comes with {@code hitbox-config}; until
- * then, what is not listed here is rejected at startup with a message that says so.
+ * The {@code hitbox.*} properties. Under {@code hitbox}, {@code application.yml} (or {@code
+ * .properties}, system properties, any enumerable property source) takes <b>the same schema as a
+ * Hitbox YAML file</b> (docs/configuration.md): every predicate, extractor, transform, tag
+ * template, policy, backend type (those of the modules on the class path: {@code Redis}, {@code
+ * Memcached}, {@code RocksDb}, ...), {@code Composition}, key and value formats, compression and
+ * {@code offload}. Those keys are read by {@code hitbox-config}, with its checks and messages: an
+ * unknown key or a bad value fails the startup with a message naming the key under {@code hitbox.}
+ * and what is allowed, and {@code ${ENV_VAR}} is substituted from the process environment as in a
+ * file. Keys are case-sensitive ({@code Method}, {@code Enabled}) as in the file.
  *
  * <pre>{@code
  * hitbox:
- *   backend: { type: Caffeine, max_capacity: 10000 }
+ *   backend: { type: Redis, url: "${REDIS_URL}", value: { compression: { type: Zstd } } }
  *   endpoints:
  *     - name: authors
- *       request:    [ {Method: GET}, {Path: "/api/authors/{author_id}"} ]
+ *       request:    [ {Method: GET}, {Path: "/api/authors/{author_id}"},
+ *                     {Or: [ {Header: {x-api-key: {exist: true}}}, {Query: {public: "true"}} ]} ]
  *       response:   [ {Status: Success} ]
- *       extractors: [ {Method: }, {Path: "/api/authors/{author_id}"}, {Query: page} ]
+ *       extractors: [ {Method: }, {Path: "/api/authors/{author_id}"},
+ *                     {Header: {name: Authorization, transforms: [hash]}} ]
+ *       tags:       [ "author:{author_id}" ]
  *       policy: { Enabled: { ttl: 60, stale: 300, policy: {stale: Revalidate}, concurrency: 1 } }
- *   cache:                       # the Spring CacheManager for @Cacheable
+ *       url-patterns: [ /api/authors/* ]   # Spring only
+ *       order: 0                           # Spring only
+ *   cache:                                 # Spring only: the CacheManager for @Cacheable
  *     policy: { Enabled: { ttl: 300, concurrency: 1 } }
  *     allowed-packages: [ com.example.model ]
  * }</pre>
  *
- * @param backend the backend every endpoint and cache shares, unless the application defines a
- *     {@code Backend} bean
- * @param endpoints the HTTP endpoints, one servlet filter each
+ * <p>This record binds only the keys that the YAML schema does not have: {@code hitbox.cache} here,
+ * and {@code url-patterns} and {@code order} as an {@link Endpoint} for each {@code
+ * hitbox.endpoints[i]}. They are taken out before the rest is read as YAML.
+ *
  * @param cache the Spring {@code CacheManager}
  */
 @ConfigurationProperties("hitbox")
-public record HitboxProperties(
-    @DefaultValue Backend backend,
-    @DefaultValue List<Endpoint> endpoints,
-    @DefaultValue Cache cache) {
+public record HitboxProperties(@DefaultValue Cache cache) {
 
   /**
-   * The backend. Types here: {@code Caffeine} (or {@code Moka}, the same in-memory backend).
+   * The Spring-only settings of one endpoint, bound from {@code hitbox.endpoints[i]}; the
+   * endpoint's other keys ({@code name}, {@code request}, {@code response}, {@code extractors},
+   * {@code tags}, {@code policy}, {@code backend}) are those of the YAML schema.
    *
-   * @param type the backend type
-   * @param maxCapacity the most entries kept
-   */
-  public record Backend(
-      @DefaultValue("Caffeine") String type, @DefaultValue("10000") long maxCapacity) {}
-
-  /**
-   * One HTTP endpoint: a servlet filter with its own {@code HttpCache}.
-   *
-   * @param name the endpoint's name, the namespace of its keys
-   * @param request which requests are cached: a list (And) of {@code Method: GET | [GET, HEAD]} and
-   *     {@code Path: "/api/authors/{id}"}
-   * @param response which responses are stored: {@code Status: 200 | [200, 203] | Success |
-   *     Redirect | ClientError | ServerError}
-   * @param extractors the key: {@code Method:}, {@code Path: pattern}, {@code Query: name}, {@code
-   *     Header: name}; the whole URI when empty
-   * @param policy the cache policy
-   * @param urlPatterns where the filter is mapped; by default derived from the {@code Path}
-   *     predicate ({@code /api/authors/{id}} maps {@code /api/authors/*}), or {@code /*}
+   * @param urlPatterns where the endpoint's servlet filter is mapped; by default derived from the
+   *     {@code Path} rules ({@code /api/authors/{id}} maps {@code /api/authors/*}), or {@code /*}
    * @param order the filter's order among the application's filters (default 0: after Spring
    *     Security's, so that a request is authenticated before the cache answers it)
    */
-  public record Endpoint(
-      @Nullable String name,
-      @DefaultValue List<Map<String, Object>> request,
-      @DefaultValue List<Map<String, Object>> response,
-      @DefaultValue List<Map<String, Object>> extractors,
-      @DefaultValue Policy policy,
-      @DefaultValue List<String> urlPatterns,
-      @DefaultValue("0") int order) {}
+  public record Endpoint(@DefaultValue List<String> urlPatterns, @DefaultValue("0") int order) {
+    /** No url patterns given, order 0. */
+    public static final Endpoint DEFAULT = new Endpoint(List.of(), 0);
+  }
 
   /**
-   * A policy, as in the Hitbox YAML: {@code policy: { Enabled: {...} }}.
+   * The policy of the {@code CacheManager}'s caches, as in the Hitbox YAML: {@code policy: {
+   * Enabled: {...} }}.
    *
    * @param enabled the enabled policy's settings; absent means the defaults (ttl 60 s)
    */

@@ -1,6 +1,6 @@
 /**
  * Spring Boot 3 auto-configuration for Hitbox: {@link dev.hitbox.spring.boot.HitboxProperties} (the
- * {@code hitbox.*} properties, a subset of the Hitbox YAML) and {@link
+ * {@code hitbox.*} properties, the schema of a Hitbox YAML file) and {@link
  * dev.hitbox.spring.boot.HitboxAutoConfiguration} (backend, one servlet filter per endpoint, the
  * {@code CacheManager}).
  *

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -70,6 +71,14 @@ public class TestApplication {
       int n = sessionCalls.incrementAndGet();
       response.addCookie(new Cookie("SESSION", "user" + n));
       return "hello user" + n;
+    }
+
+    public final AtomicInteger searchCalls = new AtomicInteger();
+
+    /** A query in a POST body: the cache takes only those whose kind is query. */
+    @PostMapping("/api/search")
+    public String search(@RequestBody String body) {
+      return "results #" + searchCalls.incrementAndGet() + " for " + body;
     }
 
     /** Spring MVC async: the answer is computed on another thread and dispatched back. */
