@@ -3,6 +3,7 @@ package dev.hitbox.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hitbox.redis.RedisBackend;
+import dev.hitbox.testkit.DelayingTcpProxy;
 import dev.hitbox.testkit.RedisServer;
 import java.time.Duration;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.core.spi.ValueCodec;
 import dev.hitbox.testkit.CountingUpstream;
+import dev.hitbox.testkit.DelayingTcpProxy;
 import dev.hitbox.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ class RedisFaultTest {
     Duration backendTimeout = Duration.ofMillis(50);
     // not verified: the first requests also wait on the (slow) handshake, within the same bound
     try (RedisServer redis = RedisServer.launch();
-        DelayingProxy proxy = new DelayingProxy(redis.port(), delay);
+        DelayingTcpProxy proxy = new DelayingTcpProxy(redis.port(), delay);
         RedisBackend backend =
             RedisBackend.builder().host("127.0.0.1").port(proxy.port()).build()) {
       CountingListener listener = new CountingListener();

@@ -1,4 +1,4 @@
-package dev.hitbox.redis;
+package dev.hitbox.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +17,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A TCP proxy on 127.0.0.1 that forwards to a server on 127.0.0.1 and delays every byte the server
- * sends back by a fixed time, as a slow or far-away Redis would. Throughput is unchanged: the delay
- * is latency only. For tests; closes every socket and thread it opened.
+ * A TCP proxy on 127.0.0.1 in front of a server on 127.0.0.1 that holds every byte the server sends
+ * back for a fixed time before passing it on: a slow (or far away) backend. Only latency is added;
+ * throughput is unchanged. Closes every socket and thread it opened.
+ *
+ * <pre>{@code
+ * try (DelayingTcpProxy slow = new DelayingTcpProxy(redis.port(), Duration.ofMillis(700))) {
+ *   RedisBackend backend = RedisBackend.builder().host("127.0.0.1").port(slow.port()).build();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; for tests only (one platform thread per direction per connection).
  */
-final class DelayingProxy implements AutoCloseable {
+public final class DelayingTcpProxy implements AutoCloseable {
+  private record Chunk(long dueNanos, byte[] bytes) {}
+
+  private static final Chunk END = new Chunk(0, new byte[0]);
+
   private final ServerSocket server;
   private final int targetPort;
   private final long delayNanos;
@@ -29,74 +42,77 @@ final class DelayingProxy implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private record Chunk(long dueNanos, byte[] bytes) {}
-
-  DelayingProxy(int targetPort, Duration delay) throws IOException {
+  /**
+   * Starts the proxy on a free port of 127.0.0.1.
+   *
+   * @param targetPort the port of the server on 127.0.0.1 to forward to
+   * @param delay how long every byte the server sends back is held
+   * @throws IOException if the proxy cannot listen
+   */
+  public DelayingTcpProxy(int targetPort, Duration delay) throws IOException {
     this.targetPort = targetPort;
     this.delayNanos = delay.toNanos();
     this.server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-    start("accept", this::acceptLoop);
+    thread("accept", this::accept);
   }
 
-  int port() {
+  /** The port the proxy listens on. */
+  public int port() {
     return server.getLocalPort();
   }
 
-  private void acceptLoop() {
+  private void accept() {
     while (!closed) {
       try {
         Socket client = server.accept();
-        Socket upstream = new Socket();
-        upstream.connect(new InetSocketAddress("127.0.0.1", targetPort), 2_000);
+        Socket target = new Socket();
+        target.connect(new InetSocketAddress("127.0.0.1", targetPort), 2_000);
         client.setTcpNoDelay(true);
-        upstream.setTcpNoDelay(true);
+        target.setTcpNoDelay(true);
         sockets.add(client);
-        sockets.add(upstream);
-        start("to-server", () -> pump(client, upstream, 0));
+        sockets.add(target);
         BlockingQueue<Chunk> back = new LinkedBlockingQueue<>();
-        start("from-server", () -> read(upstream, back));
-        start("delayed-to-client", () -> deliver(back, client));
+        thread("to-server", () -> forward(client, target));
+        thread("from-server", () -> hold(target, back));
+        thread("to-client", () -> release(back, client));
       } catch (IOException e) {
-        if (!closed) {
-          continue;
+        if (closed) {
+          return;
         }
-        return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to, long unused) {
+  private static void forward(Socket from, Socket to) {
     byte[] buf = new byte[16 * 1024];
     try (InputStream in = from.getInputStream()) {
       OutputStream out = to.getOutputStream();
-      int n;
-      while ((n = in.read(buf)) >= 0) {
+      for (int n; (n = in.read(buf)) >= 0; ) {
         out.write(buf, 0, n);
         out.flush();
       }
     } catch (IOException ignored) {
-      // a closed socket ends the pump
+      // a closed socket ends the copy
     } finally {
       closeQuietly(to);
     }
   }
 
-  private void read(Socket from, BlockingQueue<Chunk> queue) {
+  private void hold(Socket from, BlockingQueue<Chunk> queue) {
     byte[] buf = new byte[16 * 1024];
     try (InputStream in = from.getInputStream()) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
+      for (int n; (n = in.read(buf)) >= 0; ) {
         queue.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buf, n)));
       }
     } catch (IOException ignored) {
       // a closed socket ends the reader
     } finally {
-      queue.add(new Chunk(0, new byte[0]));
+      queue.add(END);
     }
   }
 
-  private void deliver(BlockingQueue<Chunk> queue, Socket to) {
+  private void release(BlockingQueue<Chunk> queue, Socket to) {
     try {
       OutputStream out = to.getOutputStream();
       while (!closed) {
@@ -104,11 +120,10 @@ final class DelayingProxy implements AutoCloseable {
         if (c == null) {
           continue;
         }
-        if (c.bytes().length == 0) {
+        if (c == END) {
           break;
         }
-        long wait;
-        while ((wait = c.dueNanos() - System.nanoTime()) > 0) {
+        for (long wait; (wait = c.dueNanos() - System.nanoTime()) > 0; ) {
           LockSupport.parkNanos(wait);
         }
         out.write(c.bytes());
@@ -121,8 +136,8 @@ final class DelayingProxy implements AutoCloseable {
     }
   }
 
-  private void start(String name, Runnable r) {
-    Thread t = new Thread(r, "delaying-proxy-" + name);
+  private void thread(String name, Runnable r) {
+    Thread t = new Thread(r, "delaying-tcp-proxy-" + name);
     t.setDaemon(true);
     threads.add(t);
     t.start();
@@ -136,6 +151,7 @@ final class DelayingProxy implements AutoCloseable {
     }
   }
 
+  /** Stops listening and closes every connection and thread. */
   @Override
   public void close() throws IOException {
     closed = true;
