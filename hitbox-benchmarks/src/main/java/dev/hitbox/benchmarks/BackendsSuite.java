@@ -11,10 +11,18 @@ import dev.hitbox.core.HitboxCache;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.ValueCodec;
+import dev.hitbox.jdbc.JdbcBackend;
 import dev.hitbox.memcached.MemcachedBackend;
 import dev.hitbox.redis.RedisBackend;
+import dev.hitbox.rocksdb.RocksDbBackend;
 import dev.hitbox.testkit.MemcachedServer;
 import dev.hitbox.testkit.RedisServer;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,11 +35,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code backends}: GET hits on every backend, through the backend alone and through the engine, at
- * 1 KiB and 64 KiB values, next to the store's own benchmark tool where one exists, in one run.
- * Each backend is one line of {@link #TARGETS}.
+ * 1 KiB and 64 KiB values, next to the store's own benchmark tool where one exists, in one run:
+ * Caffeine; Redis and Memcached, on servers started on loopback; RocksDB and SQLite, each in a
+ * temporary directory deleted afterwards. Each backend is one line of {@link #TARGETS}.
  */
 final class BackendsSuite implements Suite {
-  /** Requests in flight against a networked store (one caller per core for an in-process one). */
+  /**
+   * Requests in flight against every store whose calls complete on another thread: the networked
+   * ones, and the blocking embedded ones (RocksDB, SQLite), whose calls run on the backend's own
+   * executor and queue there. A store that answers at once (Caffeine) runs one caller per core.
+   */
   static final int CONCURRENCY = 64;
 
   static final List<Integer> VALUE_SIZES = List.of(1024, 64 * 1024);
@@ -45,7 +58,9 @@ final class BackendsSuite implements Suite {
           new Target(
               "Caffeine", () -> Running.of(CaffeineBackend.builder().maxCapacity(100_000).build())),
           new Target("Redis", BackendsSuite::redis),
-          new Target("Memcached", BackendsSuite::memcached));
+          new Target("Memcached", BackendsSuite::memcached),
+          new Target("RocksDB", BackendsSuite::rocksDb),
+          new Target("SQLite", BackendsSuite::sqlite));
 
   /** A backend to measure. */
   record Target(String name, Starter starter) {}
@@ -57,8 +72,9 @@ final class BackendsSuite implements Suite {
   }
 
   /**
-   * A started backend: the backend, what to close after it (its server), and the store's own
-   * benchmark tool when there is one.
+   * A started backend: the backend, what to close after it in order (its server, or the backend
+   * itself and then its temporary directory), and the store's own benchmark tool when there is one.
+   * A backend that is {@link AutoCloseable} and not listed is closed first.
    */
   record Running(Backend backend, List<AutoCloseable> closeables, @Nullable Tool tool) {
     static Running of(Backend backend) {
@@ -80,7 +96,8 @@ final class BackendsSuite implements Suite {
 
   @Override
   public String description() {
-    return "GET hits on Caffeine, Redis, Memcached at 1 KiB and 64 KiB, vs redis-benchmark";
+    return "GET hits on Caffeine, Redis, Memcached, RocksDB, SQLite at 1 KiB and 64 KiB, vs"
+        + " redis-benchmark";
   }
 
   @Override
@@ -142,12 +159,7 @@ final class BackendsSuite implements Suite {
           }
         }
       } finally {
-        if (running.backend() instanceof AutoCloseable c) {
-          c.close();
-        }
-        for (AutoCloseable c : running.closeables()) {
-          c.close();
-        }
+        close(running);
       }
     }
     report.finish();
@@ -155,9 +167,11 @@ final class BackendsSuite implements Suite {
         "Every variant reads keys that are all cached (a miss is counted and reported), in a"
             + " closed loop: "
             + CONCURRENCY
-            + " requests in flight against a networked store, each starting the next when it"
-            + " completes; an in-process store (Caffeine) answers at once, so it runs one caller"
-            + " per core. `Backend.read` is the backend alone (envelope bytes, no decoding);"
+            + " requests in flight, each starting the next when it completes, against a networked"
+            + " store and against a blocking embedded one (RocksDB, SQLite): their calls run on"
+            + " the backend's own executor and complete there, as a networked store's do, so"
+            + " they get the same load and a request's time includes its wait in the executor's"
+            + " queue. Caffeine answers at once, so it runs one caller per core. `Backend.read` is the backend alone (envelope bytes, no decoding);"
             + " `HitboxCache.get` is the whole engine on it (decoding, policy, dogpile"
             + " bookkeeping). "
             + options.warmupSeconds()
@@ -169,7 +183,12 @@ final class BackendsSuite implements Suite {
             + " requests on it). `redis-benchmark -t get -c "
             + CONCURRENCY
             + " -d SIZE` runs against the same server in the same run. memcached has no"
-            + " benchmark tool in Debian (memtier_benchmark is not packaged): no baseline.");
+            + " benchmark tool in Debian (memtier_benchmark is not packaged): no baseline. RocksDB"
+            + " (`RocksDbBackend`, default settings: one thread per core, at least 2) and SQLite"
+            + " (`JdbcBackend` on a `jdbc:sqlite:` file, default settings: WAL, 4 pooled"
+            + " connections, one thread each) each get a new temporary directory, deleted"
+            + " afterwards; the data written (up to 26 MB at 64 KiB) stays in the OS page cache."
+            + " Neither has a GET benchmark tool to compare with.");
     report.table(table);
     report.chart(
         Chart.of("GET hits per second (higher is better, log scale)", "GET/s", categories)
@@ -181,6 +200,30 @@ final class BackendsSuite implements Suite {
       report.note(n);
     }
     return report;
+  }
+
+  /** Closes the backend unless listed, then what is listed, in order; rethrows the first error. */
+  private static void close(Running running) throws Exception {
+    List<AutoCloseable> all = new ArrayList<>();
+    if (running.backend() instanceof AutoCloseable c && !running.closeables().contains(c)) {
+      all.add(c);
+    }
+    all.addAll(running.closeables());
+    @Nullable Exception first = null;
+    for (AutoCloseable c : all) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   private static String latency(ClosedLoop.Result r) {
@@ -277,5 +320,56 @@ final class BackendsSuite implements Suite {
         MemcachedBackend.builder().servers(server.address()).maxConnections(2).build();
     backend.connected().get(10, TimeUnit.SECONDS);
     return new Running(backend, List.of(server), null);
+  }
+
+  private static Running rocksDb() throws IOException {
+    Path dir = Files.createTempDirectory("hitbox-bench-rocksdb");
+    RocksDbBackend backend;
+    try {
+      backend = RocksDbBackend.builder().path(dir.resolve("db")).build();
+    } catch (RuntimeException e) {
+      deleteTree(dir);
+      throw e;
+    }
+    return new Running(backend, List.of(backend, () -> deleteTree(dir)), null);
+  }
+
+  private static Running sqlite() throws IOException {
+    Path dir = Files.createTempDirectory("hitbox-bench-sqlite");
+    JdbcBackend backend;
+    try {
+      backend = JdbcBackend.builder().url("jdbc:sqlite:" + dir.resolve("cache.db")).build();
+    } catch (RuntimeException e) {
+      deleteTree(dir);
+      throw e;
+    }
+    return new Running(backend, List.of(backend, () -> deleteTree(dir)), null);
+  }
+
+  /** Deletes a directory and everything in it. */
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e)
+              throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

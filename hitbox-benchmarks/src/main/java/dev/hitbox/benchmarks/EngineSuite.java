@@ -16,10 +16,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * {@code engine}: the hit, miss and stale paths of Hitbox against raw Caffeine and Spring Cache on
- * Caffeine ({@link EnginePathBenchmark}), on 1, 2 and all cores, with the allocation per read.
+ * Caffeine ({@link EnginePathBenchmark}), on 1, 2 and all cores, with the allocation per read;
+ * Hitbox with and without Micrometer metrics.
  */
 final class EngineSuite implements Suite {
-  static final List<String> IMPLS = List.of("caffeine_raw", "spring_cacheable", "hitbox_cache");
+  static final List<String> IMPLS =
+      List.of("caffeine_raw", "spring_cacheable", "hitbox_cache", "hitbox_cache_micrometer");
   static final List<String> PATHS = List.of("hit", "miss", "stale");
 
   @Override
@@ -29,7 +31,8 @@ final class EngineSuite implements Suite {
 
   @Override
   public String description() {
-    return "hit / miss / stale path: Hitbox vs raw Caffeine vs Spring @Cacheable, 1, 2, all cores";
+    return "hit / miss / stale path: Hitbox (with and without Micrometer) vs raw Caffeine vs Spring"
+        + " @Cacheable, 1, 2, all cores";
   }
 
   @Override
@@ -63,7 +66,10 @@ final class EngineSuite implements Suite {
             + " `miss` reads keys never seen, through a loader that answers at once, into a cache"
             + " bounded to 10,000 entries; `stale` reads entries past their 1 ms freshness, which"
             + " answers the old value and refreshes in the background (Caffeine"
-            + " `refreshAfterWrite`, Spring with a cache loader, Hitbox `OFFLOAD_REVALIDATE`).");
+            + " `refreshAfterWrite`, Spring with a cache loader, Hitbox `OFFLOAD_REVALIDATE`)."
+            + " `hitbox_cache_micrometer` is `hitbox_cache` with hitbox-micrometer's"
+            + " `MicrometerCacheListener` on a `PrometheusMeterRegistry` as the cache's listener:"
+            + " the difference between the two rows is what metrics cost.");
     List<String> header = new ArrayList<>(List.of("path", "impl"));
     for (int t : threadCounts) {
       header.add(t + " thread" + (t == 1 ? "" : "s") + ", reads/s");
@@ -110,6 +116,7 @@ final class EngineSuite implements Suite {
     @Nullable Score hit = score(scores, "hitbox_cache", "hit", 1);
     @Nullable Score rawHit = score(scores, "caffeine_raw", "hit", 1);
     @Nullable Score springHit = score(scores, "spring_cacheable", "hit", 1);
+    @Nullable Score meteredHit = score(scores, "hitbox_cache_micrometer", "hit", 1);
     if (hit != null && rawHit != null) {
       double ratio = rawHit.score() / hit.score();
       report.note(
@@ -124,6 +131,17 @@ final class EngineSuite implements Suite {
                   : " Spring `@Cacheable` on the same Caffeine: "
                       + Table.ratio(rawHit.score() / springHit.score())
                       + "."));
+    }
+    if (hit != null && meteredHit != null && rawHit != null) {
+      report.note(
+          String.format(
+              Locale.ROOT,
+              "Metrics on a hit (1 thread): `hitbox_cache_micrometer` takes %s the time of raw"
+                  + " Caffeine, `hitbox_cache` %s: %+,.0f ns per hit for `MicrometerCacheListener`"
+                  + " on a Prometheus registry.",
+              Table.ratio(rawHit.score() / meteredHit.score()),
+              Table.ratio(rawHit.score() / hit.score()),
+              1e9 / meteredHit.score() - 1e9 / hit.score()));
     }
     return report;
   }

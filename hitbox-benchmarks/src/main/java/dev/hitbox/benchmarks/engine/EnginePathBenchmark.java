@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.hitbox.caffeine.CaffeineBackend;
+import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.HitboxCache;
@@ -40,7 +41,9 @@ import org.springframework.context.annotation.Configuration;
  * The three paths of a cache read, each for raw Caffeine, Spring Cache ({@code @Cacheable} on a
  * proxied bean, {@code CaffeineCacheManager}) and Hitbox ({@code HitboxCache.get} on {@code
  * CaffeineBackend}), measured as throughput with as many threads as the run asks for ({@code
- * ./hitbox bench engine} runs it on 1, 2 and all cores).
+ * ./hitbox bench engine} runs it on 1, 2 and all cores). {@code hitbox_cache_micrometer} is {@code
+ * hitbox_cache} with a {@code MicrometerCacheListener} on a {@code PrometheusMeterRegistry} as the
+ * cache's listener: what metrics add to each path.
  *
  * <ul>
  *   <li>{@code hit}: {@code size} pre-populated entries read in a precomputed random order; a load
@@ -66,7 +69,7 @@ public class EnginePathBenchmark {
   private static final Duration STALE_AFTER = Duration.ofMillis(1);
 
   /** The implementation; the first value is the baseline. */
-  @Param({"caffeine_raw", "spring_cacheable", "hitbox_cache"})
+  @Param({"caffeine_raw", "spring_cacheable", "hitbox_cache", "hitbox_cache_micrometer"})
   String impl = "caffeine_raw";
 
   /** Which path every read takes. */
@@ -124,10 +127,14 @@ public class EnginePathBenchmark {
         switch (impl) {
           case "caffeine_raw" -> caffeine(stale);
           case "spring_cacheable" -> spring(stale);
-          case "hitbox_cache" -> hitbox(stale);
+          case "hitbox_cache" -> hitbox(stale, CacheListener.NONE);
+          case "hitbox_cache_micrometer" -> hitbox(stale, HitPathBenchmark.prometheusListener());
           default ->
               throw new IllegalArgumentException(
-                  "impl: " + impl + " (expected: caffeine_raw, spring_cacheable, hitbox_cache)");
+                  "impl: "
+                      + impl
+                      + " (expected: caffeine_raw, spring_cacheable, hitbox_cache,"
+                      + " hitbox_cache_micrometer)");
         };
     if (!path.equals("miss")) {
       for (String key : keys) {
@@ -194,7 +201,7 @@ public class EnginePathBenchmark {
     return items::item;
   }
 
-  private Reader hitbox(boolean stale) {
+  private Reader hitbox(boolean stale, CacheListener listener) {
     CachePolicy.Builder policy = CachePolicy.builder().concurrency(1);
     if (stale) {
       policy.ttl(STALE_AFTER).stale(LONG_TTL).stalePolicy(StalePolicy.OFFLOAD_REVALIDATE);
@@ -205,6 +212,7 @@ public class EnginePathBenchmark {
         HitboxCache.builder("bench", ValueCodec.utf8())
             .backend(CaffeineBackend.builder().maxCapacity(size).build())
             .policy(policy.build())
+            .listener(listener)
             .build();
     Function<String, CompletionStage<String>> loader =
         key -> CompletableFuture.completedFuture(load(key));
@@ -218,7 +226,7 @@ public class EnginePathBenchmark {
       }
       CacheStatus status = cache.getWithStatus("probe", loader).join().status();
       if (status != CacheStatus.STALE) {
-        throw new IllegalStateException("hitbox_cache: a stale read answered " + status);
+        throw new IllegalStateException(impl + ": a stale read answered " + status);
       }
     }
     return key -> cache.get(key, loader).join();

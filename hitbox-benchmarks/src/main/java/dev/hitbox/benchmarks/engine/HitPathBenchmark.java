@@ -6,11 +6,15 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.hitbox.caffeine.CaffeineBackend;
 import dev.hitbox.core.CacheEndpoint;
 import dev.hitbox.core.CacheKey;
+import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.core.HitboxCache;
 import dev.hitbox.core.spi.ValueCodec;
+import dev.hitbox.micrometer.MicrometerCacheListener;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +56,8 @@ import org.openjdk.jmh.annotations.Threads;
  *       CacheKey}: the backend alone (per-entry expiry, envelope bytes, no decoding), to split the
  *       engine's cost from the backend's.
  *   <li>{@code hitbox_cache}: {@code HitboxCache.get(key, loader).join()}.
+ *   <li>{@code hitbox_cache_micrometer}: the same, with a {@code MicrometerCacheListener} on a
+ *       {@code PrometheusMeterRegistry} as the cache's listener: what metrics add to a hit.
  *   <li>{@code hitbox_endpoint}: {@code CachedUpstream.call(request).join()} on a {@link
  *       CacheEndpoint} with the default key extractor.
  * </ul>
@@ -69,7 +75,14 @@ public class HitPathBenchmark {
   private static final Duration TTL = Duration.ofDays(1);
 
   /** Which implementation is measured; the first value is the baseline. */
-  @Param({"caffeine_raw", "caffeine_expiry", "caffeine_backend", "hitbox_cache", "hitbox_endpoint"})
+  @Param({
+    "caffeine_raw",
+    "caffeine_expiry",
+    "caffeine_backend",
+    "hitbox_cache",
+    "hitbox_cache_micrometer",
+    "hitbox_endpoint"
+  })
   String impl = "caffeine_raw";
 
   /** How many entries are cached (all of them are read). */
@@ -159,7 +172,9 @@ public class HitPathBenchmark {
       case "caffeine_backend":
         return backendOnly(keys, values);
       case "hitbox_cache":
-        return hitboxCache(keys, values);
+        return hitboxCache(keys, values, CacheListener.NONE);
+      case "hitbox_cache_micrometer":
+        return hitboxCache(keys, values, prometheusListener());
       case "hitbox_endpoint":
         return hitboxEndpoint(keys, values);
       default:
@@ -167,7 +182,7 @@ public class HitPathBenchmark {
             "impl: "
                 + impl
                 + " (expected: caffeine_raw, caffeine_expiry, caffeine_backend, hitbox_cache,"
-                + " hitbox_endpoint)");
+                + " hitbox_cache_micrometer, hitbox_endpoint)");
     }
   }
 
@@ -212,7 +227,7 @@ public class HitPathBenchmark {
   private HitPath backendOnly(String[] keys, String[] values) {
     CaffeineBackend backend = backend(keys.length);
     // Written through a cache so that the backend holds real envelopes.
-    HitboxCache<String> writer = newCache(backend);
+    HitboxCache<String> writer = newCache(backend, CacheListener.NONE);
     CacheKey[] cacheKeys = new CacheKey[keys.length];
     for (int i = 0; i < keys.length; i++) {
       writer.put(keys[i], values[i]).join();
@@ -221,8 +236,16 @@ public class HitPathBenchmark {
     return i -> backend.read(cacheKeys[i]).toCompletableFuture().join();
   }
 
-  private HitPath hitboxCache(String[] keys, String[] values) {
-    HitboxCache<String> cache = newCache(backend(keys.length));
+  /**
+   * Hitbox's Micrometer listener on a Prometheus registry, as a service that exposes {@code
+   * /metrics} has it.
+   */
+  static CacheListener prometheusListener() {
+    return MicrometerCacheListener.of(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  private HitPath hitboxCache(String[] keys, String[] values, CacheListener listener) {
+    HitboxCache<String> cache = newCache(backend(keys.length), listener);
     for (int i = 0; i < keys.length; i++) {
       cache.put(keys[i], values[i]).join();
     }
@@ -235,7 +258,7 @@ public class HitPathBenchmark {
     for (String key : keys) {
       CacheStatus status = cache.getWithStatus(key, loader).join().status();
       if (status != CacheStatus.HIT) {
-        throw new IllegalStateException("hitbox_cache: " + key + " is a " + status);
+        throw new IllegalStateException(impl + ": " + key + " is a " + status);
       }
     }
     return i -> cache.get(keys[i], loader).join();
@@ -265,9 +288,10 @@ public class HitPathBenchmark {
     return i -> cached.call(keys[i]).join();
   }
 
-  private static HitboxCache<String> newCache(CaffeineBackend backend) {
+  private static HitboxCache<String> newCache(CaffeineBackend backend, CacheListener listener) {
     return HitboxCache.builder(NAMESPACE, ValueCodec.utf8())
         .backend(backend)
+        .listener(listener)
         .policy(CachePolicy.builder().ttl(TTL).concurrency(1).build())
         .build();
   }
