@@ -51,7 +51,10 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@code caffeine_backend}: {@code CaffeineBackend.read(cacheKey)} with a prebuilt {@link
  *       CacheKey}: the backend alone (per-entry expiry, envelope bytes, no decoding), to split the
  *       engine's cost from the backend's.
- *   <li>{@code hitbox_cache}: {@code HitboxCache.get(key, loader).join()}.
+ *   <li>{@code hitbox_cache}: {@code HitboxCache.get(key, loader).join()}. Its UTF-8 codec declares
+ *       its values immutable, so repeated hits share the decoded value (the object tier).
+ *   <li>{@code hitbox_cache_unshared}: the same with a UTF-8 codec that does not declare its values
+ *       immutable: every hit decodes its own value, as every hit did before the object tier.
  *   <li>{@code hitbox_endpoint}: {@code CachedUpstream.call(request).join()} on a {@link
  *       CacheEndpoint} with the default key extractor.
  * </ul>
@@ -69,7 +72,14 @@ public class HitPathBenchmark {
   private static final Duration TTL = Duration.ofDays(1);
 
   /** Which implementation is measured; the first value is the baseline. */
-  @Param({"caffeine_raw", "caffeine_expiry", "caffeine_backend", "hitbox_cache", "hitbox_endpoint"})
+  @Param({
+    "caffeine_raw",
+    "caffeine_expiry",
+    "caffeine_backend",
+    "hitbox_cache",
+    "hitbox_cache_unshared",
+    "hitbox_endpoint"
+  })
   String impl = "caffeine_raw";
 
   /** How many entries are cached (all of them are read). */
@@ -159,7 +169,9 @@ public class HitPathBenchmark {
       case "caffeine_backend":
         return backendOnly(keys, values);
       case "hitbox_cache":
-        return hitboxCache(keys, values);
+        return hitboxCache(keys, values, ValueCodec.utf8());
+      case "hitbox_cache_unshared":
+        return hitboxCache(keys, values, new Unshared(ValueCodec.utf8()));
       case "hitbox_endpoint":
         return hitboxEndpoint(keys, values);
       default:
@@ -167,7 +179,7 @@ public class HitPathBenchmark {
             "impl: "
                 + impl
                 + " (expected: caffeine_raw, caffeine_expiry, caffeine_backend, hitbox_cache,"
-                + " hitbox_endpoint)");
+                + " hitbox_cache_unshared, hitbox_endpoint)");
     }
   }
 
@@ -221,8 +233,8 @@ public class HitPathBenchmark {
     return i -> backend.read(cacheKeys[i]).toCompletableFuture().join();
   }
 
-  private HitPath hitboxCache(String[] keys, String[] values) {
-    HitboxCache<String> cache = newCache(backend(keys.length));
+  private HitPath hitboxCache(String[] keys, String[] values, ValueCodec<String> codec) {
+    HitboxCache<String> cache = newCache(backend(keys.length), codec);
     for (int i = 0; i < keys.length; i++) {
       cache.put(keys[i], values[i]).join();
     }
@@ -266,10 +278,38 @@ public class HitPathBenchmark {
   }
 
   private static HitboxCache<String> newCache(CaffeineBackend backend) {
-    return HitboxCache.builder(NAMESPACE, ValueCodec.utf8())
+    return newCache(backend, ValueCodec.utf8());
+  }
+
+  private static HitboxCache<String> newCache(CaffeineBackend backend, ValueCodec<String> codec) {
+    return HitboxCache.builder(NAMESPACE, codec)
         .backend(backend)
         .policy(CachePolicy.builder().ttl(TTL).concurrency(1).build())
         .build();
+  }
+
+  /** Another codec's format, without declaring its values immutable: no decoded value is kept. */
+  private static final class Unshared implements ValueCodec<String> {
+    private final ValueCodec<String> codec;
+
+    Unshared(ValueCodec<String> codec) {
+      this.codec = codec;
+    }
+
+    @Override
+    public byte formatId() {
+      return codec.formatId();
+    }
+
+    @Override
+    public byte[] encode(String value) {
+      return codec.encode(value);
+    }
+
+    @Override
+    public String decode(byte[] bytes, int offset, int length) {
+      return codec.decode(bytes, offset, length);
+    }
   }
 
   private static Map<String, String> toMap(String[] keys, String[] values) {
