@@ -13,7 +13,10 @@ import java.util.List;
  * Prints medians of per-batch ns/op, of ratios to caffeine_raw within a round, and of after/before.
  */
 public final class AB {
-  static final String[] IMPLS = {"caffeine_raw", "caffeine_backend", "hitbox_cache", "hitbox_endpoint"};
+  // -Dab.impls=a,b,... (e.g. through JAVA_TOOL_OPTIONS) picks others; the first is the baseline
+  static final String[] IMPLS =
+      System.getProperty("ab.impls", "caffeine_raw,caffeine_backend,hitbox_cache,hitbox_endpoint")
+          .split(",");
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.parseInt(args[2]);

@@ -4,6 +4,7 @@
 # Prints the medians of per-batch ns/op, of each impl's ratio to caffeine_raw within a round, and
 # of after/before.
 #   hitpath-ab.sh BEFORE_CP_FILE AFTER_CP_FILE [ROUNDS=40] [BATCH=50000]
+# AB_IMPLS=caffeine_raw,hitbox_cache,... measures other implementations (the first is the baseline).
 # A class path file holds one line "a.jar:b.jar:...": the hitbox-benchmarks jar and its runtime
 # class path, copied somewhere stable (target/ changes when you rebuild), e.g. for the current tree:
 #   ./mvnw -B -q -DskipTests -pl hitbox-benchmarks -am package dependency:build-classpath \
@@ -15,4 +16,4 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 javac -d "$OUT" -cp "$(cat "$1")" "$HERE/Loop.java"
 javac -d "$OUT" "$HERE/AB.java"
-java -Xmx1g -Dab.classes="$OUT/" -cp "$OUT" AB "$1" "$2" "${3:-40}" "${4:-50000}"
+java -Xmx1g -Dab.classes="$OUT/" -Dab.impls="${AB_IMPLS:-caffeine_raw,caffeine_backend,hitbox_cache,hitbox_endpoint}" -cp "$OUT" AB "$1" "$2" "${3:-40}" "${4:-50000}"

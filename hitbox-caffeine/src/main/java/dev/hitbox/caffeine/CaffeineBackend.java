@@ -12,6 +12,7 @@ import dev.hitbox.core.Ticker;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.Clearable;
+import dev.hitbox.core.spi.InProcessBackend;
 import dev.hitbox.core.spi.KeyPattern;
 import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
@@ -41,13 +42,19 @@ import org.jspecify.annotations.Nullable;
  * A key leaves the index when its entry is replaced, removed, evicted or swept after expiry, so the
  * index never outgrows the cache. Pattern invalidation scans the keys.
  *
+ * <p>It is an {@link InProcessBackend}: the engine reads the stored {@link BackendEntry} itself,
+ * and, for an endpoint that shares decoded values ({@code shareDecodedValues(true)}, or a codec of
+ * immutable values such as UTF-8 strings), keeps the decoded value on it, so that a repeated hit
+ * decodes nothing. Each write stores a new entry object, so a value decoded from an older entry is
+ * never returned after an overwrite, a removal or an invalidation.
+ *
  * <pre>{@code
  * Backend memory = CaffeineBackend.builder().maxCapacity(10_000).build();
  * Backend bounded = CaffeineBackend.builder().maxWeightBytes(64L << 20).build();
  * }</pre>
  */
 public final class CaffeineBackend
-    implements Backend, PatternInvalidator, TagInvalidator, Clearable {
+    implements Backend, InProcessBackend, PatternInvalidator, TagInvalidator, Clearable {
   /** Estimated bytes a stored entry costs beyond its envelope (key, node, entry objects). */
   static final int ENTRY_OVERHEAD = 96;
 
@@ -107,6 +114,15 @@ public final class CaffeineBackend
     // engine checks freshness itself: no clock read of our own on the hit path.
     BackendEntry e = cache.getIfPresent(key);
     return CompletableFuture.completedFuture(e == null ? null : e.bytes());
+  }
+
+  /**
+   * The entry stored under {@code key}, the same instance {@link #write} stored, or {@code null}
+   * when there is none or it has expired. Never blocks.
+   */
+  @Override
+  public @Nullable BackendEntry readEntry(CacheKey key) {
+    return cache.getIfPresent(key);
   }
 
   @Override

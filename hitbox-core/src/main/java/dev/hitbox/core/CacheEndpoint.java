@@ -63,6 +63,7 @@ public final class CacheEndpoint<Req, Res> {
   private final Duration backendTimeout;
   private final Duration dogpileTimeout;
   private final int keyVersion;
+  private final boolean shareDecodedValues;
 
   private CacheEndpoint(Builder<Req, Res> b, Backend backend, ValueCodec<Res> codec) {
     this.name = b.name;
@@ -90,6 +91,7 @@ public final class CacheEndpoint<Req, Res> {
     this.backendTimeout = b.backendTimeout;
     this.dogpileTimeout = b.dogpileTimeout;
     this.keyVersion = b.keyVersion;
+    this.shareDecodedValues = b.shareDecodedValues;
   }
 
   /**
@@ -207,6 +209,15 @@ public final class CacheEndpoint<Req, Res> {
     return keyVersion;
   }
 
+  /**
+   * Whether decoded values are shared between callers on an in-process backend (set with {@link
+   * Builder#shareDecodedValues}; a codec whose {@link ValueCodec#immutableValues()} is true shares
+   * them whatever this says).
+   */
+  public boolean shareDecodedValues() {
+    return shareDecodedValues;
+  }
+
   @Override
   public String toString() {
     return "CacheEndpoint{" + name + ", " + policy + ", backend=" + backend.name() + '}';
@@ -241,6 +252,7 @@ public final class CacheEndpoint<Req, Res> {
     private boolean backendTimeoutSet;
     private Duration dogpileTimeout = Duration.ofSeconds(30);
     private int keyVersion;
+    private boolean shareDecodedValues;
 
     private Builder(String name) {
       this.name = name;
@@ -261,6 +273,24 @@ public final class CacheEndpoint<Req, Res> {
     /** Sets the codec of stored responses (required). */
     public Builder<Req, Res> codec(ValueCodec<Res> codec) {
       this.codec = requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Whether hits on an in-process backend ({@link dev.hitbox.core.spi.InProcessBackend}, such as
+     * {@code CaffeineBackend}) share one decoded value (default {@code false}). When on, the value
+     * decoded by the first hit on a stored entry is kept beside that entry, and every later hit on
+     * it returns the same instance without decoding: the object tier. A write, an invalidation or
+     * an eviction replaces or drops the entry and its decoded value with it.
+     *
+     * <p>Turn it on only when no caller modifies a value it gets from the cache (immutable types,
+     * or values treated as read-only): with it, a change made by one caller is seen by every other.
+     * Off, each hit decodes its own copy. A codec whose {@link ValueCodec#immutableValues()} is
+     * true ({@link ValueCodec#utf8()}) shares values either way; other backends decode every read
+     * either way.
+     */
+    public Builder<Req, Res> shareDecodedValues(boolean share) {
+      this.shareDecodedValues = share;
       return this;
     }
 

@@ -192,6 +192,18 @@ public final class HitboxCache<V> {
       return this;
     }
 
+    /**
+     * Whether hits on an in-process backend such as {@code CaffeineBackend} return one shared
+     * decoded value instead of decoding a copy each time (default {@code false}; always on for a
+     * codec whose {@link ValueCodec#immutableValues()} is true, such as {@link ValueCodec#utf8()}).
+     * Turn it on only when no caller modifies the values it gets. See {@link
+     * CacheEndpoint.Builder#shareDecodedValues}.
+     */
+    public Builder<V> shareDecodedValues(boolean share) {
+      endpoint.shareDecodedValues(share);
+      return this;
+    }
+
     /** Sets which loaded values are cached (default all). */
     public Builder<V> cacheIf(dev.hitbox.core.spi.CachePredicate<? super V> predicate) {
       endpoint.responsePredicate(predicate);

@@ -55,9 +55,13 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@code caffeine_backend}: {@code CaffeineBackend.read(cacheKey)} with a prebuilt {@link
  *       CacheKey}: the backend alone (per-entry expiry, envelope bytes, no decoding), to split the
  *       engine's cost from the backend's.
- *   <li>{@code hitbox_cache}: {@code HitboxCache.get(key, loader).join()}.
- *   <li>{@code hitbox_cache_micrometer}: the same, with a {@code MicrometerCacheListener} on a
- *       {@code PrometheusMeterRegistry} as the cache's listener: what metrics add to a hit.
+ *   <li>{@code hitbox_cache}: {@code HitboxCache.get(key, loader).join()}. Its UTF-8 codec declares
+ *       its values immutable, so repeated hits share the decoded value (the object tier).
+ *   <li>{@code hitbox_cache_unshared}: the same with a UTF-8 codec that does not declare its values
+ *       immutable: every hit decodes its own value, as every hit did before the object tier.
+ *   <li>{@code hitbox_cache_micrometer}: {@code hitbox_cache} with a {@code
+ *       MicrometerCacheListener} on a {@code PrometheusMeterRegistry} as the cache's listener: what
+ *       metrics add to a hit.
  *   <li>{@code hitbox_endpoint}: {@code CachedUpstream.call(request).join()} on a {@link
  *       CacheEndpoint} with the default key extractor.
  * </ul>
@@ -80,6 +84,7 @@ public class HitPathBenchmark {
     "caffeine_expiry",
     "caffeine_backend",
     "hitbox_cache",
+    "hitbox_cache_unshared",
     "hitbox_cache_micrometer",
     "hitbox_endpoint"
   })
@@ -172,9 +177,11 @@ public class HitPathBenchmark {
       case "caffeine_backend":
         return backendOnly(keys, values);
       case "hitbox_cache":
-        return hitboxCache(keys, values, CacheListener.NONE);
+        return hitboxCache(keys, values, ValueCodec.utf8(), CacheListener.NONE);
+      case "hitbox_cache_unshared":
+        return hitboxCache(keys, values, new Unshared(ValueCodec.utf8()), CacheListener.NONE);
       case "hitbox_cache_micrometer":
-        return hitboxCache(keys, values, prometheusListener());
+        return hitboxCache(keys, values, ValueCodec.utf8(), prometheusListener());
       case "hitbox_endpoint":
         return hitboxEndpoint(keys, values);
       default:
@@ -182,7 +189,7 @@ public class HitPathBenchmark {
             "impl: "
                 + impl
                 + " (expected: caffeine_raw, caffeine_expiry, caffeine_backend, hitbox_cache,"
-                + " hitbox_cache_micrometer, hitbox_endpoint)");
+                + " hitbox_cache_unshared, hitbox_cache_micrometer, hitbox_endpoint)");
     }
   }
 
@@ -227,7 +234,7 @@ public class HitPathBenchmark {
   private HitPath backendOnly(String[] keys, String[] values) {
     CaffeineBackend backend = backend(keys.length);
     // Written through a cache so that the backend holds real envelopes.
-    HitboxCache<String> writer = newCache(backend, CacheListener.NONE);
+    HitboxCache<String> writer = newCache(backend);
     CacheKey[] cacheKeys = new CacheKey[keys.length];
     for (int i = 0; i < keys.length; i++) {
       writer.put(keys[i], values[i]).join();
@@ -244,8 +251,9 @@ public class HitPathBenchmark {
     return MicrometerCacheListener.of(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  private HitPath hitboxCache(String[] keys, String[] values, CacheListener listener) {
-    HitboxCache<String> cache = newCache(backend(keys.length), listener);
+  private HitPath hitboxCache(
+      String[] keys, String[] values, ValueCodec<String> codec, CacheListener listener) {
+    HitboxCache<String> cache = newCache(backend(keys.length), codec, listener);
     for (int i = 0; i < keys.length; i++) {
       cache.put(keys[i], values[i]).join();
     }
@@ -288,12 +296,41 @@ public class HitPathBenchmark {
     return i -> cached.call(keys[i]).join();
   }
 
-  private static HitboxCache<String> newCache(CaffeineBackend backend, CacheListener listener) {
-    return HitboxCache.builder(NAMESPACE, ValueCodec.utf8())
+  private static HitboxCache<String> newCache(CaffeineBackend backend) {
+    return newCache(backend, ValueCodec.utf8(), CacheListener.NONE);
+  }
+
+  private static HitboxCache<String> newCache(
+      CaffeineBackend backend, ValueCodec<String> codec, CacheListener listener) {
+    return HitboxCache.builder(NAMESPACE, codec)
         .backend(backend)
         .listener(listener)
         .policy(CachePolicy.builder().ttl(TTL).concurrency(1).build())
         .build();
+  }
+
+  /** Another codec's format, without declaring its values immutable: no decoded value is kept. */
+  private static final class Unshared implements ValueCodec<String> {
+    private final ValueCodec<String> codec;
+
+    Unshared(ValueCodec<String> codec) {
+      this.codec = codec;
+    }
+
+    @Override
+    public byte formatId() {
+      return codec.formatId();
+    }
+
+    @Override
+    public byte[] encode(String value) {
+      return codec.encode(value);
+    }
+
+    @Override
+    public String decode(byte[] bytes, int offset, int length) {
+      return codec.decode(bytes, offset, length);
+    }
   }
 
   private static Map<String, String> toMap(String[] keys, String[] values) {

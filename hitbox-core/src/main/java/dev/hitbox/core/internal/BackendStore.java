@@ -8,6 +8,7 @@ import dev.hitbox.core.Ticker;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.Compressor;
+import dev.hitbox.core.spi.InProcessBackend;
 import dev.hitbox.core.spi.ValueCodec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,8 +34,12 @@ public final class BackendStore<V> {
   private final Ticker ticker;
   private final boolean reportsReads;
   private final boolean reportsWrites;
+  // An in-process backend is read at once, without a future; null for any other backend.
+  private final @Nullable InProcessBackend local;
+  // Whether a decoded value is kept on the stored entry and handed to every later reader.
+  private final boolean sharesDecoded;
 
-  /** Creates a store. */
+  /** Creates a store that decodes every read afresh. */
   public BackendStore(
       Backend backend,
       ValueCodec<V> codec,
@@ -43,7 +48,28 @@ public final class BackendStore<V> {
       long timeoutNanos,
       CacheListener listener,
       Ticker ticker) {
+    this(backend, codec, compressor, compressionThreshold, timeoutNanos, listener, ticker, false);
+  }
+
+  /**
+   * Creates a store.
+   *
+   * @param shareDecoded whether, on an {@link InProcessBackend}, a decoded value is kept in the
+   *     stored entry's memo slot and returned as the same instance to every later read of that
+   *     entry through the same codec and compressor
+   */
+  public BackendStore(
+      Backend backend,
+      ValueCodec<V> codec,
+      Compressor compressor,
+      int compressionThreshold,
+      long timeoutNanos,
+      CacheListener listener,
+      Ticker ticker,
+      boolean shareDecoded) {
     this.backend = backend;
+    this.local = backend instanceof InProcessBackend l ? l : null;
+    this.sharesDecoded = shareDecoded && local != null;
     this.name = backend.name();
     this.codec = codec;
     this.compressor = compressor;
@@ -79,6 +105,9 @@ public final class BackendStore<V> {
 
   /** Reads and decodes; completes with {@code null} on a miss, an error, a timeout or garbage. */
   public CompletionStage<@Nullable CacheValue<V>> read(CacheKey key) {
+    if (local != null) {
+      return CompletableFuture.completedFuture(readNow(key));
+    }
     long start = readStart();
     CompletableFuture<byte @Nullable []> raw = readRaw(key);
     if (raw.isDone()) {
@@ -95,6 +124,57 @@ public final class BackendStore<V> {
   public long readStart() {
     return reportsReads ? ticker.nanoTime() : 0L;
   }
+
+  /** Whether the backend is an {@link InProcessBackend}, read at once with {@link #readNow}. */
+  public boolean inProcess() {
+    return local != null;
+  }
+
+  /**
+   * Reads and decodes an {@link InProcessBackend}'s entry at once: {@code null} on a miss, an error
+   * or garbage. With shared decoded values, a repeated read of the same stored entry returns the
+   * {@link CacheValue} decoded the first time, when the same codec and compressor decoded it.
+   *
+   * @throws IllegalStateException unless {@link #inProcess()}
+   */
+  public @Nullable CacheValue<V> readNow(CacheKey key) {
+    InProcessBackend l = local;
+    if (l == null) {
+      throw new IllegalStateException("backend " + name + " is not in-process");
+    }
+    long start = readStart();
+    BackendEntry entry;
+    try {
+      entry = l.readEntry(key);
+    } catch (RuntimeException e) {
+      Events.safely(() -> listener.onBackendError(name, "read", e));
+      return null;
+    }
+    if (reportsReads) {
+      long elapsed = ticker.nanoTime() - start;
+      int size = entry == null ? 0 : entry.bytes().length;
+      Events.safely(() -> listener.onBackendRead(name, elapsed, size));
+    }
+    if (entry == null) {
+      return null;
+    }
+    if (sharesDecoded
+        && entry.memo() instanceof Decoded d
+        && d.codec() == codec
+        && d.compressor() == compressor) {
+      @SuppressWarnings("unchecked") // the same codec decoded it
+      CacheValue<V> kept = (CacheValue<V>) d.value();
+      return kept;
+    }
+    CacheValue<V> value = decodeBytes(key, entry.bytes());
+    if (sharesDecoded && value != null) {
+      entry.memo(new Decoded(codec, compressor, value));
+    }
+    return value;
+  }
+
+  /** What a store keeps in an entry's memo slot: a decoded value and what decoded it. */
+  private record Decoded(ValueCodec<?> codec, Compressor compressor, CacheValue<?> value) {}
 
   /** Starts a read: the backend's stage, bounded by the timeout; never throws. */
   public CompletableFuture<byte @Nullable []> readRaw(CacheKey key) {
@@ -127,6 +207,10 @@ public final class BackendStore<V> {
     if (bytes == null) {
       return null;
     }
+    return decodeBytes(key, bytes);
+  }
+
+  private @Nullable CacheValue<V> decodeBytes(CacheKey key, byte[] bytes) {
     try {
       return Envelope.decode(bytes, codec, compressor);
     } catch (RuntimeException e) {

@@ -114,7 +114,8 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
             endpoint.compressionThreshold(),
             endpoint.backendTimeout().toNanos(),
             listener,
-            ticker);
+            ticker,
+            endpoint.shareDecodedValues() || endpoint.codec().immutableValues());
     this.requestPredicate = endpoint.requestPredicate();
     this.responsePredicate = endpoint.responsePredicate();
     this.extractor = endpoint.extractor();
@@ -439,6 +440,9 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   }
 
   private Step<Req, Res> pollCache(PollCache<Req, Res> s) {
+    if (store.inProcess()) {
+      return afterPoll(s, store.readNow(s.key()));
+    }
     long start = store.readStart();
     CompletableFuture<byte @Nullable []> raw = store.readRaw(s.key());
     if (raw.isDone()) {

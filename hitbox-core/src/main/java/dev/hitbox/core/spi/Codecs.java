@@ -47,6 +47,11 @@ final class Codecs {
         }
 
         @Override
+        public boolean immutableValues() {
+          return true;
+        }
+
+        @Override
         public String decode(byte[] bytes, int offset, int length) {
           return new String(bytes, offset, length, StandardCharsets.UTF_8);
         }
@@ -84,6 +89,11 @@ final class Codecs {
     @Override
     public int schemaVersion() {
       return version;
+    }
+
+    @Override
+    public boolean immutableValues() {
+      return codec.immutableValues();
     }
 
     @Override

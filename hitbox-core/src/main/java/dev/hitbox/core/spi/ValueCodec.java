@@ -40,6 +40,20 @@ public interface ValueCodec<T> {
     return Codecs.withSchemaVersion(this, version);
   }
 
+  /**
+   * Whether every value this codec decodes is immutable (a {@code String}, a record of immutable
+   * fields), so that one decoded instance may be handed to every caller. Default {@code false}.
+   *
+   * <p>When {@code true}, an endpoint on an {@link InProcessBackend} keeps the decoded value beside
+   * the stored entry and answers repeated hits with that same instance, as if {@code
+   * shareDecodedValues(true)} were set on the endpoint. Return {@code true} only if no caller can
+   * change a decoded value: {@link #bytes()} returns {@code false} (an array is mutable, each
+   * caller gets its own copy), {@link #utf8()} returns {@code true}.
+   */
+  default boolean immutableValues() {
+    return false;
+  }
+
   /** Encodes a value. */
   byte[] encode(T value);
 
