@@ -18,6 +18,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +57,7 @@ public final class CacheEndpoint<Req, Res> {
   private final Function<? super Res, @Nullable Lifetime> lifetime;
   private final BiPredicate<? super Req, ? super Res> reuseIf;
   private final @Nullable Revalidator<Req, Res> revalidator;
+  private final Predicate<? super Res> failureIf;
   private final CacheListener listener;
   private final Ticker ticker;
   private final OffloadManager offloadManager;
@@ -79,6 +81,7 @@ public final class CacheEndpoint<Req, Res> {
     this.lifetime = b.lifetime;
     this.reuseIf = b.reuseIf;
     this.revalidator = b.revalidator;
+    this.failureIf = b.failureIf;
     this.listener = b.listener;
     this.ticker = b.ticker;
     OffloadManager offload = b.offloadManager;
@@ -174,6 +177,11 @@ public final class CacheEndpoint<Req, Res> {
     return Optional.ofNullable(revalidator);
   }
 
+  /** Which upstream answers count as failures of the upstream (stale-if-error). */
+  public Predicate<? super Res> failureIf() {
+    return failureIf;
+  }
+
   /** The listener. */
   public CacheListener listener() {
     return listener;
@@ -243,6 +251,7 @@ public final class CacheEndpoint<Req, Res> {
     private Function<? super Res, @Nullable Lifetime> lifetime = r -> null;
     private BiPredicate<? super Req, ? super Res> reuseIf = (q, r) -> true;
     private @Nullable Revalidator<Req, Res> revalidator;
+    private Predicate<? super Res> failureIf = r -> false;
     private CacheListener listener = CacheListener.NONE;
     private Ticker ticker = Ticker.systemTicker();
     private Executor executor = ForkJoinPool.commonPool();
@@ -359,6 +368,20 @@ public final class CacheEndpoint<Req, Res> {
     /** Refreshes stale entries with conditional requests (default: plain requests). */
     public Builder<Req, Res> revalidator(Revalidator<Req, Res> revalidator) {
       this.revalidator = requireNonNull(revalidator, "revalidator");
+      return this;
+    }
+
+    /**
+     * Says which answers of the upstream are its failures (default: none, only a call that
+     * completes exceptionally fails). A failure answer is handled like a failed call when a stored
+     * entry can answer instead (in its stale window, or within the policy's {@code staleIfError}
+     * bound past it): the entry answers, as {@link CacheResult#staleIfError()}, and the failure
+     * answer is dropped. With no such entry it goes on as any answer: to the response predicate,
+     * and to the caller. It is reported as a failed upstream call either way. HTTP counts {@code
+     * 500}, {@code 502}, {@code 503} and {@code 504} answers as failures.
+     */
+    public Builder<Req, Res> failureIf(Predicate<? super Res> failureIf) {
+      this.failureIf = requireNonNull(failureIf, "failureIf");
       return this;
     }
 

@@ -19,6 +19,7 @@ import dev.hitbox.core.spi.KeyExtractor;
 import dev.hitbox.http.internal.HopByHop;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,6 +69,12 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Origin lifetimes</b> with {@link Builder#respectOriginCacheControl}: ttl from {@code
  *       s-maxage} / {@code max-age} / {@code Expires}, stale window from {@code
  *       stale-while-revalidate} / {@code stale-if-error}.
+ *   <li><b>Stale-if-error.</b> When the upstream fails, times out, or answers {@code 500}, {@code
+ *       502}, {@code 503} or {@code 504}, a stored entry still in its stale window, or within the
+ *       policy's {@code staleIfError} bound past it, answers instead, with {@code Cache-Status:
+ *       hitbox; fwd=stale; detail=stale-if-error} and {@code X-Cache-Status: STALE}; with none, the
+ *       upstream's answer or failure goes to the client. Another set of failure answers can be set
+ *       with {@code configure(e -> e.failureIf(...))}.
  *   <li><b>Status headers.</b> Every response gets {@code X-Cache-Status} ({@code HIT}, {@code
  *       STALE} or {@code MISS}; a request that bypassed the cache says {@code MISS}), an RFC 9211
  *       {@code Cache-Status} entry for {@code hitbox}, and {@code Age} in seconds.
@@ -89,6 +96,12 @@ public final class HttpCache {
 
   /** The cache's name in {@code Cache-Status} fields. */
   static final String CACHE_STATUS_NAME = "hitbox";
+
+  /**
+   * Upstream answers that count as its failures (stale-if-error), as nginx's {@code
+   * proxy_cache_use_stale http_500 http_502 http_503 http_504}.
+   */
+  static final Set<Integer> FAILURE_STATUSES = Set.of(500, 502, 503, 504);
 
   private final CacheEndpoint<HttpRequest, HttpResponse> endpoint;
   private final KeyExtractor<HttpRequest> baseExtractor;
@@ -134,6 +147,8 @@ public final class HttpCache {
     if (b.ticker != null) {
       eb.ticker(b.ticker);
     }
+    // A body past the response limit stays streamed: it is passed on, never dropped unread.
+    eb.failureIf(r -> FAILURE_STATUSES.contains(r.status()) && r.body().isBuffered());
     b.configure.accept(eb);
     eb.codec(HttpResponse.codec())
         .requestPredicate(requestRules.and(b.requestPredicate))
@@ -339,7 +354,9 @@ public final class HttpCache {
       HttpHeaders stripped = HopByHop.strip(h);
       HttpResponse r = stripped == h ? response : response.withHeaders(stripped);
       if (!r.body().isBuffered()
-          && HttpSemantics.headerRefusal(r, cachePrivate, cacheSetCookie, cacheNoStore) == null) {
+          && (HttpSemantics.headerRefusal(r, cachePrivate, cacheSetCookie, cacheNoStore) == null
+              || FAILURE_STATUSES.contains(r.status()))) {
+        // also a failure answer (often no-store): a stored entry may answer in its place
         HttpResponse unbuffered = r;
         return r.body()
             .readUpTo(responseBodyLimit)
@@ -425,7 +442,9 @@ public final class HttpCache {
     /**
      * Sets any other engine setting (executor, offload manager, compressor, tagger, timeouts...).
      * Runs before the HTTP settings are applied: the codec, predicates, extractor, lifetime, reuse
-     * check and revalidator are the HTTP cache's and are set after it.
+     * check and revalidator are the HTTP cache's and are set after it. The failure answers of
+     * stale-if-error ({@code failureIf}: {@code 500}, {@code 502}, {@code 503}, {@code 504}) are
+     * set before it and may be changed here.
      */
     public Builder configure(Consumer<CacheEndpoint.Builder<HttpRequest, HttpResponse>> configure) {
       this.configure = requireNonNull(configure, "configure");

@@ -85,6 +85,52 @@ class HttpCacheTest {
   }
 
   @Test
+  void a5xxFromTheUpstreamIsAnsweredFromTheStaleEntry() {
+    CachedUpstream<HttpRequest, HttpResponse> cached =
+        f.cached(f.builder().policy(HttpFixture.policy(10, 60, StalePolicy.REVALIDATE)).build());
+    call(cached, get("/a"));
+    f.advance(30);
+    for (int status : new int[] {500, 502, 503, 504}) {
+      f.answer =
+          r ->
+              HttpResponse.builder()
+                  .status(status)
+                  .header("Cache-Control", "no-store")
+                  .body("down")
+                  .build();
+
+      CacheResult<HttpResponse> r = HttpFixture.exchange(cached, get("/a"));
+
+      assertThat(r.status()).as("after %d", status).isEqualTo(CacheStatus.STALE);
+      assertThat(r.value().status()).isEqualTo(200);
+      assertThat(r.value().body().text()).isEqualTo("body of /a");
+      assertThat(r.value().headers().first("Cache-Status"))
+          .isEqualTo("hitbox; fwd=stale; detail=stale-if-error");
+    }
+    // a 501 or a 4xx is an answer, not a failure
+    f.answer = r -> HttpResponse.builder().status(404).body("gone").build();
+    HttpResponse notFound = call(cached, get("/a"));
+    assertThat(notFound.status()).isEqualTo(404);
+    assertThat(xcs(notFound)).isEqualTo("MISS");
+  }
+
+  @Test
+  void a5xxWithNoEntryToFallBackOnReachesTheClient() {
+    CachedUpstream<HttpRequest, HttpResponse> cached =
+        f.cached(f.builder().policy(HttpFixture.policy(10, 60, StalePolicy.REVALIDATE)).build());
+    f.answer = r -> HttpResponse.builder().status(503).body("maintenance").build();
+
+    HttpResponse r = call(cached, get("/b"));
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.body().text()).isEqualTo("maintenance");
+    assertThat(r.headers().first("Cache-Status")).isEqualTo("hitbox; fwd=uri-miss; fwd-status=503");
+    // not stored: the next request goes upstream again
+    call(cached, get("/b"));
+    assertThat(f.upstream.calls()).isEqualTo(2);
+  }
+
+  @Test
   void theOriginsAgeAndCacheStatusAreKept() {
     f.answer =
         r -> HttpResponse.builder().header("Age", "10").header("Cache-Status", "cdn; hit").build();

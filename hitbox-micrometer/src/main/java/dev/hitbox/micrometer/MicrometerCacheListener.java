@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>{@code hitbox_upstream_duration_seconds}</td><td>histogram (timer)</td>
  *       <td>{@code endpoint}</td></tr>
  *   <tr><td>{@code hitbox_upstream_errors_total}</td><td>counter</td><td>{@code endpoint}</td></tr>
+ *   <tr><td>{@code hitbox_stale_if_error_total}</td><td>counter</td><td>{@code endpoint}</td></tr>
+ *   <tr><td>{@code hitbox_early_refresh_total}</td><td>counter</td><td>{@code endpoint}</td></tr>
  *   <tr><td>{@code hitbox_dogpile_waits_total}, {@code hitbox_dogpile_timeouts_total}</td>
  *       <td>counter</td><td>{@code endpoint}</td></tr>
  *   <tr><td>{@code hitbox_user_code_errors_total}</td><td>counter</td><td>{@code endpoint}</td></tr>
@@ -54,6 +56,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts as a hit there. {@code hitbox_requests_total} counts answers (a caller that waited for
  * another caller's load and got its value is a {@code hit}); {@code cache_gets_total} counts
  * lookups.
+ *
+ * <p>A stale entry that answered because the upstream failed (stale-if-error) is one request with
+ * {@code result="stale"} and also counts in {@code hitbox_stale_if_error_total}: the latter is the
+ * part of the former that hid an upstream failure. {@code hitbox_early_refresh_total} counts the
+ * background refreshes started on hits before an entry went stale (those requests are {@code
+ * hit}s).
  *
  * <p>Cardinality is bounded: tags hold endpoint (cache) names, backend names and fixed words, never
  * a key. At most {@code maxEndpoints} endpoint names (default 100) and {@code maxBackends} backend
@@ -178,6 +186,8 @@ public final class MicrometerCacheListener extends CacheListener {
     final Timer latency;
     final Timer upstream;
     final Counter upstreamErrors;
+    final Counter staleIfError;
+    final Counter earlyRefresh;
     final Counter dogpileWaits;
     final Counter dogpileTimeouts;
     final Counter userCodeErrors;
@@ -207,7 +217,22 @@ public final class MicrometerCacheListener extends CacheListener {
               .serviceLevelObjectives(BUCKETS)
               .tags(t)
               .register(registry);
-      upstreamErrors = counter("hitbox.upstream.errors", "Upstream calls that failed.", t);
+      upstreamErrors =
+          counter(
+              "hitbox.upstream.errors",
+              "Upstream calls that failed, or answered what the endpoint counts as a failure.",
+              t);
+      staleIfError =
+          counter(
+              "hitbox.stale.if.error",
+              "Requests answered with a stored entry because the upstream failed (also counted as"
+                  + " result=stale).",
+              t);
+      earlyRefresh =
+          counter(
+              "hitbox.early.refresh",
+              "Background refreshes of fresh entries close to going stale (early refresh).",
+              t);
       dogpileWaits =
           counter(
               "hitbox.dogpile.waits",
@@ -311,6 +336,16 @@ public final class MicrometerCacheListener extends CacheListener {
   @Override
   public void onStale(CacheKey key) {
     endpoint(key.namespace()).getsHit.increment();
+  }
+
+  @Override
+  public void onStaleIfError(CacheKey key, Throwable error) {
+    endpoint(key.namespace()).staleIfError.increment();
+  }
+
+  @Override
+  public void onEarlyRefresh(CacheKey key) {
+    endpoint(key.namespace()).earlyRefresh.increment();
   }
 
   @Override

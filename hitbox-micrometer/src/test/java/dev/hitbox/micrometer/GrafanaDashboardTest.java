@@ -68,7 +68,9 @@ class GrafanaDashboardTest {
             "hitbox_dogpile_waits_total",
             "hitbox_backend_errors_total",
             "hitbox_backend_read_bytes_total",
-            "hitbox_offload_tasks_active");
+            "hitbox_offload_tasks_active",
+            "hitbox_stale_if_error_total",
+            "hitbox_early_refresh_total");
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     CachedUpstream<String, String> cached =

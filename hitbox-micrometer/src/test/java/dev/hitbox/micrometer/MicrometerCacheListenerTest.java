@@ -132,6 +132,72 @@ class MicrometerCacheListenerTest {
   }
 
   @Test
+  void aStaleIfErrorAnswerIsOneStaleRequestAndIsCountedApart() {
+    CachedUpstream<String, String> cached =
+        CacheEndpoint.<String, String>builder("authors")
+            .backend(CaffeineBackend.builder().maxCapacity(1000).ticker(ticker).build())
+            .codec(ValueCodec.utf8())
+            .policy(
+                CachePolicy.builder()
+                    .ttl(Duration.ofSeconds(60))
+                    .stalePolicy(StalePolicy.REVALIDATE)
+                    .staleIfError(Duration.ofMinutes(10))
+                    .build())
+            .ticker(ticker)
+            .listener(metrics)
+            .build()
+            .wrap(upstream);
+    status(cached, "a");
+    ticker.advance(Duration.ofSeconds(61));
+    upstream.failWith(new IllegalStateException("down"));
+
+    CacheResult<String> r = cached.exchange("a").join();
+
+    assertThat(r.staleIfError()).isTrue();
+    assertThat(registry.scrape())
+        .contains("hitbox_stale_if_error_total{endpoint=\"authors\"} 1")
+        .contains("hitbox_requests_total{endpoint=\"authors\",result=\"stale\"} 1")
+        .contains("hitbox_requests_total{endpoint=\"authors\",result=\"miss\"} 1")
+        .contains("hitbox_requests_total{endpoint=\"authors\",result=\"error\"} 0")
+        .contains("hitbox_upstream_errors_total{endpoint=\"authors\"} 1")
+        .contains("hitbox_early_refresh_total{endpoint=\"authors\"} 0");
+
+    // past the bound the failure reaches the caller: an error, no stale-if-error
+    ticker.advance(Duration.ofMinutes(10));
+    assertThat(cached.exchange("a")).isCompletedExceptionally();
+    assertThat(count("hitbox.stale.if.error", "endpoint", "authors")).isEqualTo(1);
+    assertThat(count("hitbox.requests", "endpoint", "authors", "result", "error")).isEqualTo(1);
+  }
+
+  @Test
+  void anEarlyRefreshIsCounted() {
+    CachedUpstream<String, String> cached =
+        CacheEndpoint.<String, String>builder("authors")
+            .backend(CaffeineBackend.builder().maxCapacity(1000).ticker(ticker).build())
+            .codec(ValueCodec.utf8())
+            .policy(
+                CachePolicy.builder()
+                    .ttl(Duration.ofSeconds(60))
+                    // a delta far above the time left: the hit below refreshes (p > 1 - 1e-7)
+                    .earlyRefresh(Duration.ofDays(1))
+                    .build())
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .listener(metrics)
+            .build()
+            .wrap(upstream);
+    status(cached, "a");
+    ticker.advance(Duration.ofMillis(59_999));
+
+    assertThat(status(cached, "a")).isEqualTo(CacheStatus.HIT);
+
+    await().until(() -> upstream.calls() == 2);
+    assertThat(registry.scrape())
+        .contains("hitbox_early_refresh_total{endpoint=\"authors\"} 1")
+        .contains("hitbox_requests_total{endpoint=\"authors\",result=\"hit\"} 1");
+  }
+
+  @Test
   void aHitboxCacheReportsThroughTheSameNames() {
     MeterRegistry simple = new SimpleMeterRegistry();
     HitboxCache<String> users =

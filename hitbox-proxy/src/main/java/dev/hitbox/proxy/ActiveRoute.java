@@ -1,36 +1,24 @@
 package dev.hitbox.proxy;
 
-import dev.hitbox.core.CacheEndpoint;
-import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.CacheResult;
-import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
-import dev.hitbox.core.StalePolicy;
 import dev.hitbox.http.HttpBody;
 import dev.hitbox.http.HttpRequest;
 import dev.hitbox.http.HttpResponse;
 import dev.hitbox.proxy.ProxyMetrics.Result;
 import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link ProxyRoute} put in front of the proxy's upstream client: the cache it answers from, and
- * for stale-if-error a second view of the same entries that never goes upstream.
+ * A {@link ProxyRoute} put in front of the proxy's upstream client. Stale-if-error is the cache's
+ * own (the engine's, with {@link dev.hitbox.http.HttpCache}'s failure statuses): a stale answer
+ * comes back from the cache like any other.
  */
 final class ActiveRoute {
-  /** Upstream answers that count as errors for stale-if-error (RFC 5861). */
-  private static final Set<Integer> SERVER_ERRORS = Set.of(500, 502, 503, 504);
-
-  private static final IllegalStateException NO_UPSTREAM =
-      new IllegalStateException("stale-if-error lookup: no upstream call");
-
   final ProxyRoute route;
   private final CachedUpstream<HttpRequest, HttpResponse> cached;
-  private final @Nullable CachedUpstream<HttpRequest, HttpResponse> fallback;
   private final ProxyMetrics metrics;
 
   ActiveRoute(ProxyRoute route, UpstreamClient client, ProxyMetrics metrics) {
@@ -38,40 +26,6 @@ final class ActiveRoute {
     this.metrics = metrics;
     String name = route.name();
     this.cached = route.cache().wrap(request -> client.call(request, name));
-    this.fallback = route.staleIfError() ? fallbackOf(route.cache().endpoint()) : null;
-  }
-
-  /**
-   * The same entries seen through an endpoint that serves anything still in its stale window and
-   * never reaches the upstream (a miss fails): where stale-if-error looks when the upstream fails.
-   * Its policy has no {@code staleIfError} of its own, so it also serves what the route's policy
-   * keeps only for errors ({@code stale_if_error}).
-   */
-  private static CachedUpstream<HttpRequest, HttpResponse> fallbackOf(
-      CacheEndpoint<HttpRequest, HttpResponse> ep) {
-    CachePolicy p = ep.policy();
-    CachePolicy returning =
-        p.enabled()
-            ? CachePolicy.builder()
-                .ttl(p.ttl())
-                .stale(p.stale())
-                .stalePolicy(StalePolicy.RETURN)
-                .build()
-            : CachePolicy.disabled();
-    return CacheEndpoint.<HttpRequest, HttpResponse>builder(ep.name())
-        .backend(ep.backend())
-        .codec(ep.codec())
-        .compressor(ep.compressor())
-        .compressionThreshold(ep.compressionThreshold())
-        .requestPredicate(ep.requestPredicate())
-        .extractor(ep.extractor())
-        .reuseIf(ep.reuseIf())
-        .keyVersion(ep.keyVersion())
-        .ticker(ep.ticker())
-        .backendTimeout(ep.backendTimeout())
-        .policy(returning)
-        .build()
-        .wrap(request -> CompletableFuture.failedFuture(NO_UPSTREAM));
   }
 
   String name() {
@@ -91,57 +45,14 @@ final class ActiveRoute {
       f = CompletableFuture.failedFuture(e);
     }
     return f.handle(
-            (result, error) -> {
-              if (error == null) {
-                HttpResponse res = result.value();
-                if (fallback != null && SERVER_ERRORS.contains(res.status())) {
-                  return staleOr(request, startNanos, res, result.status(), null);
-                }
-                count(Result.of(result.status()), startNanos);
-                return CompletableFuture.completedFuture(res);
-              }
-              Throwable cause = unwrap(error);
-              if (fallback != null) {
-                return staleOr(request, startNanos, null, null, cause);
-              }
-              count(Result.ERROR, startNanos);
-              return CompletableFuture.<HttpResponse>failedFuture(cause);
-            })
-        .thenCompose(x -> x);
-  }
-
-  /** A stale entry if there is one; otherwise the upstream's own answer or failure. */
-  private CompletableFuture<HttpResponse> staleOr(
-      HttpRequest request,
-      long startNanos,
-      @Nullable HttpResponse response,
-      @Nullable CacheStatus status,
-      @Nullable Throwable error) {
-    CachedUpstream<HttpRequest, HttpResponse> fb = fallback;
-    CompletableFuture<CacheResult<HttpResponse>> lookup;
-    try {
-      lookup = fb == null ? CompletableFuture.failedFuture(NO_UPSTREAM) : fb.exchange(request);
-    } catch (RuntimeException e) {
-      lookup = CompletableFuture.failedFuture(e);
-    }
-    return lookup.handle(
-        (stale, e) -> {
-          if (e == null
-              && (stale.status() == CacheStatus.HIT || stale.status() == CacheStatus.STALE)) {
-            if (response != null) {
-              discard(response.body());
-            }
-            count(Result.STALE, startNanos);
-            return route
-                .cache()
-                .respond(request, CacheResult.staleIfError(stale.value(), stale.ageMillis()));
-          }
-          if (response != null && status != null) {
-            count(Result.of(status), startNanos);
-            return response;
+        (result, error) -> {
+          if (error == null) {
+            count(Result.of(result.status()), startNanos);
+            return result.value();
           }
           count(Result.ERROR, startNanos);
-          throw error instanceof RuntimeException re ? re : new CompletionException(error);
+          Throwable cause = unwrap(error);
+          throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
         });
   }
 

@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * backpressure. Hop-by-hop header fields are dropped in both directions, {@code X-Forwarded-For}
  * gets the client's address appended, and {@code Host} becomes the upstream's. When the upstream
  * cannot be reached the client gets {@code 502}, when it is too slow {@code 504}, each with a
- * one-line body, or a stale entry where the route allows stale-if-error.
+ * one-line body, or a stale entry of the route's cache (stale-if-error): one in its stale window or
+ * within the policy's {@code staleIfError} bound past it, which also answers in place of a {@code
+ * 500}, {@code 502}, {@code 503} or {@code 504} from the upstream.
  *
  * <p>Routes are replaced at once with {@link #apply} or {@link #reload}: requests already under way
  * finish on the routes they started with. {@link #close} shuts down gracefully. Thread-safe.
@@ -316,7 +318,6 @@ public final class HitboxProxy implements AutoCloseable {
       e.put("match", r.matcher().toString());
       e.put("backend", r.cache().endpoint().backend().name());
       e.put("policy", policyView(r.cache().endpoint().policy()));
-      e.put("stale_if_error", r.staleIfError());
       endpoints.add(e);
     }
     m.put("endpoints", endpoints);
@@ -332,6 +333,7 @@ public final class HitboxProxy implements AutoCloseable {
     m.put("ttl", Durations.text(p.ttl()));
     m.put("stale", Durations.text(p.stale()));
     m.put("stale_policy", p.stalePolicy().name());
+    m.put("stale_if_error", Durations.text(p.staleIfError()));
     m.put("concurrency", p.concurrency().isPresent() ? p.concurrency().getAsInt() : "unlimited");
     return m;
   }

@@ -18,9 +18,9 @@ import java.util.function.BiConsumer;
  *
  * <p>The proxy counts every request it answers through a route ({@code hitbox_requests_total},
  * {@code hitbox_latency_seconds}) and every upstream call ({@code
- * hitbox_upstream_duration_seconds}) itself. The engine's own events (dogpile waits, backend reads,
- * writes and errors, background tasks) arrive through this listener: pass it to every route's
- * {@code HttpCache.builder(...).listener(metrics)}.
+ * hitbox_upstream_duration_seconds}) itself. The engine's own events (stale-if-error answers, early
+ * refreshes, dogpile waits, backend reads, writes and errors, background tasks) arrive through this
+ * listener: pass it to every route's {@code HttpCache.builder(...).listener(metrics)}.
  *
  * <pre>{@code
  * ProxyMetrics metrics = ProxyMetrics.create();
@@ -65,6 +65,8 @@ public final class ProxyMetrics extends CacheListener {
   private final Map<String, Histogram> upstream = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> upstreamErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dogpileWaits = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> staleIfError = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> earlyRefresh = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> backendReads = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> backendWrites = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> backendReadBytes = new ConcurrentHashMap<>();
@@ -125,6 +127,12 @@ public final class ProxyMetrics extends CacheListener {
     return a == null ? 0 : a[result.ordinal()].sum();
   }
 
+  /** How many requests of {@code endpoint} a stale entry answered because the upstream failed. */
+  long staleIfError(String endpoint) {
+    LongAdder n = staleIfError.get(endpoint);
+    return n == null ? 0 : n.sum();
+  }
+
   /** How many callers waited for another caller's upstream call, over all endpoints. */
   long dogpileWaits() {
     return dogpileWaits.values().stream().mapToLong(LongAdder::sum).sum();
@@ -150,6 +158,20 @@ public final class ProxyMetrics extends CacheListener {
   @Override
   public void onMiss(CacheKey key) {
     hotKeys.record(key);
+  }
+
+  /**
+   * A stale entry answered because the upstream failed: {@code hitbox_stale_if_error_total}. The
+   * request itself is counted once, as {@code result="stale"}.
+   */
+  @Override
+  public void onStaleIfError(CacheKey key, Throwable error) {
+    count(staleIfError, key.namespace(), 1);
+  }
+
+  @Override
+  public void onEarlyRefresh(CacheKey key) {
+    count(earlyRefresh, key.namespace(), 1);
   }
 
   @Override
@@ -246,6 +268,19 @@ public final class ProxyMetrics extends CacheListener {
         "Upstream calls that failed.",
         "endpoint",
         upstreamErrors);
+    counters(
+        sb,
+        "hitbox_stale_if_error_total",
+        "Requests answered with a stored entry because the upstream failed, timed out or answered"
+            + " 500, 502, 503 or 504 (also counted as result=\"stale\").",
+        "endpoint",
+        staleIfError);
+    counters(
+        sb,
+        "hitbox_early_refresh_total",
+        "Background refreshes of fresh entries close to going stale (early refresh).",
+        "endpoint",
+        earlyRefresh);
     counters(
         sb,
         "hitbox_dogpile_waits_total",

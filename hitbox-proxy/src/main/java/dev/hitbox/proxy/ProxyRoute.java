@@ -18,21 +18,22 @@ import org.jspecify.annotations.Nullable;
  *             .extractor(HttpExtractor.builder().method().path("/api/authors/{id}").query("page").build())
  *             .build())
  *     .matcher(RequestMatcher.path("/api/authors/{id}"))
- *     .staleIfError(true)
  *     .build();
  * }</pre>
+ *
+ * <p>When the upstream fails, times out or answers {@code 500}, {@code 502}, {@code 503} or {@code
+ * 504}, the cache answers with a stored entry still in its stale window, or within the policy's
+ * {@code staleIfError} bound past it (stale-if-error, see {@link HttpCache}).
  *
  * <p>Immutable and thread-safe.
  */
 public final class ProxyRoute {
   private final HttpCache cache;
   private final RequestMatcher matcher;
-  private final boolean staleIfError;
 
-  private ProxyRoute(HttpCache cache, RequestMatcher matcher, boolean staleIfError) {
+  private ProxyRoute(HttpCache cache, RequestMatcher matcher) {
     this.cache = cache;
     this.matcher = matcher;
-    this.staleIfError = staleIfError;
   }
 
   /** A route for {@code cache}, handling what {@code matcher} accepts. */
@@ -60,26 +61,15 @@ public final class ProxyRoute {
     return matcher;
   }
 
-  /**
-   * Whether an entry in its stale window answers when the upstream cannot: it is down, times out,
-   * or answers {@code 500}, {@code 502}, {@code 503} or {@code 504} (RFC 5861 {@code
-   * stale-if-error}). It matters with {@code StalePolicy.REVALIDATE}, where a stale entry is
-   * otherwise only served after a fresh answer; the other stale policies serve it anyway.
-   */
-  public boolean staleIfError() {
-    return staleIfError;
-  }
-
   @Override
   public String toString() {
-    return "ProxyRoute{" + name() + ", " + matcher + (staleIfError ? ", stale-if-error" : "") + '}';
+    return "ProxyRoute{" + name() + ", " + matcher + '}';
   }
 
   /** Builds a {@link ProxyRoute}. Not thread-safe. */
   public static final class Builder {
     private final HttpCache cache;
     private @Nullable RequestMatcher matcher;
-    private boolean staleIfError;
 
     private Builder(HttpCache cache) {
       this.cache = cache;
@@ -88,12 +78,6 @@ public final class ProxyRoute {
     /** Sets which requests the route handles (required). */
     public Builder matcher(RequestMatcher matcher) {
       this.matcher = requireNonNull(matcher, "matcher");
-      return this;
-    }
-
-    /** Serves a stale entry when the upstream fails (default off); see {@link #staleIfError()}. */
-    public Builder staleIfError(boolean staleIfError) {
-      this.staleIfError = staleIfError;
       return this;
     }
 
@@ -110,7 +94,7 @@ public final class ProxyRoute {
                 + cache.endpoint().name()
                 + ": no matcher (expected: e.g. RequestMatcher.path(\"/api/items/{id}\"))");
       }
-      return new ProxyRoute(cache, m, staleIfError);
+      return new ProxyRoute(cache, m);
     }
   }
 }

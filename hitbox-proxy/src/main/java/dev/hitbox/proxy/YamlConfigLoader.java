@@ -131,7 +131,6 @@ final class YamlConfigLoader implements ProxyConfigLoader {
       EndpointConfig e, Backend backend, ProxyMetrics metrics, OffloadManager offload) {
     return ProxyRoute.builder(HttpEndpoints.cache(e, backend, metrics, offload))
         .matcher(matcher(e.request()))
-        .staleIfError(e.policy().enabled() && !e.policy().stale().isZero())
         .build();
   }
 

@@ -368,11 +368,10 @@ class AdminTest {
   void staleSettingsOfTheRouteShowInConfig() {
     f.start(
         f.authors(Duration.ofSeconds(60), Duration.ofSeconds(300), StalePolicy.OFFLOAD_REVALIDATE)
-            .staleIfError(true)
             .build());
     JsonNode e = json(f.admin("GET", "/config", null)).get("endpoints").get(0);
     assertThat(e.get("policy").get("stale").asText()).isEqualTo("5m");
     assertThat(e.get("policy").get("stale_policy").asText()).isEqualTo("OFFLOAD_REVALIDATE");
-    assertThat(e.get("stale_if_error").asBoolean()).isTrue();
+    assertThat(e.get("policy").get("stale_if_error").asText()).isEqualTo("0s");
   }
 }

@@ -51,26 +51,24 @@ class ProxyFailureTest {
   }
 
   @Test
-  void aRouteWithoutStaleIfErrorPassesTheFailureOn() {
+  void withNoEntryToFallBackOnA5xxIsPassedOn() {
     f.upstream.handler(s -> Reply.ok("author"));
-    f.start(
-        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE).build());
+    f.start(f.authors(Duration.ofSeconds(10), Duration.ZERO, StalePolicy.REVALIDATE).build());
     assertThat(f.get("/api/authors/1").statusCode()).isEqualTo(200);
-    f.ticker.advance(Duration.ofSeconds(11));
+    f.ticker.advance(Duration.ofSeconds(11)); // no stale window, no staleIfError: gone
     f.upstream.handler(s -> Reply.of(503, "down for maintenance"));
     HttpResponse<String> r = f.get("/api/authors/1");
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.body()).isEqualTo("down for maintenance");
     assertThat(f.metrics.requests("authors", ProxyMetrics.Result.MISS)).isEqualTo(2);
+    assertThat(f.metrics.staleIfError("authors")).isZero();
   }
 
   @Test
   void staleIfErrorServesTheStaleEntryWhenTheUpstreamAnswers5xx() {
     f.upstream.handler(s -> Reply.ok("author 1, version 1"));
     f.start(
-        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE)
-            .staleIfError(true)
-            .build());
+        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE).build());
     assertThat(f.get("/api/authors/1").body()).isEqualTo("author 1, version 1");
 
     f.ticker.advance(Duration.ofSeconds(11));
@@ -83,6 +81,7 @@ class ProxyFailureTest {
         .hasValue("hitbox; fwd=stale; detail=stale-if-error");
     assertThat(r.headers().firstValue("Age")).hasValue("11");
     assertThat(f.metrics.requests("authors", ProxyMetrics.Result.STALE)).isEqualTo(1);
+    assertThat(f.metrics.staleIfError("authors")).isEqualTo(1);
 
     // Once the upstream is back, the entry is refreshed.
     f.upstream.handler(s -> Reply.ok("author 1, version 2"));
@@ -95,9 +94,7 @@ class ProxyFailureTest {
   void staleIfErrorServesTheStaleEntryWhenTheUpstreamIsDown() {
     f.upstream.handler(s -> Reply.ok("author 2"));
     f.start(
-        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE)
-            .staleIfError(true)
-            .build());
+        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE).build());
     f.get("/api/authors/2");
     f.ticker.advance(Duration.ofSeconds(11));
     f.upstream.close(); // refuses connections from now on
@@ -121,9 +118,7 @@ class ProxyFailureTest {
   void staleIfErrorNeverServesAStoredEntryToARequestThatMayNotShareIt() {
     f.upstream.handler(s -> Reply.ok("public author 4"));
     f.start(
-        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE)
-            .staleIfError(true)
-            .build());
+        f.authors(Duration.ofSeconds(10), Duration.ofSeconds(60), StalePolicy.REVALIDATE).build());
     f.get("/api/authors/4");
     f.ticker.advance(Duration.ofSeconds(11));
     f.upstream.handler(s -> Reply.of(500, "broken"));

@@ -44,6 +44,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +78,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   private final Function<? super Res, @Nullable Lifetime> lifetime;
   private final BiPredicate<? super Req, ? super Res> reuseIf;
   private final @Nullable Revalidator<Req, Res> revalidator;
+  private final Predicate<? super Res> failureIf;
   private final CacheListener listener;
   private final Ticker ticker;
   private final OffloadManager offload;
@@ -123,6 +125,7 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
     this.lifetime = endpoint.lifetime();
     this.reuseIf = endpoint.reuseIf();
     this.revalidator = endpoint.revalidator().orElse(null);
+    this.failureIf = endpoint.failureIf();
     this.offload = endpoint.offloadManager();
     this.concurrencyManager = endpoint.concurrencyManager();
     this.dogpileTimeoutNanos = endpoint.dogpileTimeout().toNanos();
@@ -637,10 +640,10 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
         call.handle(
             (response, e) -> {
               long elapsed = ticker.nanoTime() - start;
-              boolean ok = e == null && response != null;
+              boolean ok = e == null && response != null && !isFailure(response);
               Events.safely(() -> listener.onUpstream(namespace, elapsed, ok));
               Admission<Res> admission = s.admission();
-              if (!ok) {
+              if (e != null || response == null) {
                 if (admission != null) {
                   admission.fail();
                 }
@@ -648,7 +651,21 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
                     e == null
                         ? new NullPointerException("upstream completed with null")
                         : Futures.unwrap(e);
-                return staleIfError(s, error);
+                State<Req, Res> fallback = staleIfError(s, error);
+                return fallback != null ? fallback : Respond.<Req, Res>failure(error);
+              }
+              if (!ok) {
+                // an answer the endpoint counts as a failure (an HTTP 503): the stored entry
+                // answers if it may, the failure answer goes on as any answer otherwise
+                State<Req, Res> fallback =
+                    staleIfError(
+                        s, new CacheException("the upstream answered a failure: " + response));
+                if (fallback != null) {
+                  if (admission != null) {
+                    admission.fail();
+                  }
+                  return fallback;
+                }
               }
               CacheKey key = s.key();
               if (key == null) {
@@ -671,20 +688,30 @@ public final class CacheEngine<Req, Res> implements CachedUpstream<Req, Res> {
   }
 
   /**
-   * A failed upstream call: answered with the stored entry when {@code staleIfError} is on and the
-   * entry is still within its bound, with the failure otherwise.
+   * A failed upstream call (or a failure answer): the stored entry's answer while the entry is in
+   * its stale window or within the {@code staleIfError} bound past it, {@code null} when there is
+   * none to give.
    */
-  private State<Req, Res> staleIfError(PollUpstream<Req, Res> s, Throwable error) {
+  private @Nullable State<Req, Res> staleIfError(PollUpstream<Req, Res> s, Throwable error) {
     CacheValue<Res> stale = s.stale();
     CacheKey key = s.key();
-    if (graceMillis > 0 && stale != null && key != null && !s.background()) {
+    if (stale != null && key != null && !s.background()) {
       long now = ticker.currentTimeMillis();
       if (now < stale.expireAt()) {
         Events.safely(() -> listener.onStaleIfError(key, error));
         return new Respond<>(stale.value(), CacheStatus.STALE, age(stale, now), true, null, null);
       }
     }
-    return Respond.failure(error);
+    return null;
+  }
+
+  private boolean isFailure(Res response) {
+    try {
+      return failureIf.test(response);
+    } catch (RuntimeException e) {
+      Events.safely(() -> listener.onUserCodeError(namespace, e));
+      return false;
+    }
   }
 
   private Step<Req, Res> checkResponse(CheckResponseCachePolicy<Req, Res> s) {

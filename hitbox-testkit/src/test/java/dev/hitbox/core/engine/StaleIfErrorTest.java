@@ -13,6 +13,7 @@ import dev.hitbox.core.spi.ValueCodec;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** A failed upstream call is answered with the stored entry while it is within the bound. */
@@ -100,7 +101,7 @@ class StaleIfErrorTest {
   }
 
   @Test
-  void withoutTheSettingAFailedRevalidationReachesTheCaller() {
+  void withoutABoundAnEntryInItsStaleWindowStillAnswersAFailedRevalidation() {
     CachedUpstream<String, String> cached =
         f.cached(
             CachePolicy.builder()
@@ -112,7 +113,71 @@ class StaleIfErrorTest {
     f.ticker.advance(Duration.ofSeconds(15));
     f.upstream.failWith(down);
 
+    CacheResult<String> r = cached.exchange("a").join();
+    assertThat(r.staleIfError()).isTrue();
+    assertThat(r.value()).isEqualTo("v:a");
+    assertThat(f.listener.count("stale-if-error ")).isEqualTo(1);
+
+    // past the stale window nothing is kept for errors: the failure reaches the caller
+    f.ticker.advance(Duration.ofSeconds(26));
     assertThatThrownBy(() -> cached.call("a").join()).hasCause(down);
+    assertThat(f.listener.count("stale-if-error ")).isEqualTo(1);
+  }
+
+  @Test
+  void aFailureAnswerIsReplacedByTheStoredEntry() {
+    AtomicBoolean failing = new AtomicBoolean();
+    CachedUpstream<String, String> cached =
+        f.cached(policy(StalePolicy.REVALIDATE, 0), b -> b.failureIf(v -> failing.get()));
+    cached.call("a").join();
+    f.ticker.advance(Duration.ofSeconds(40 + 30)); // past the stale window, within the bound
+    failing.set(true);
+    f.listener.clear();
+
+    CacheResult<String> r = cached.exchange("a").join();
+
+    assertThat(r.status()).isEqualTo(CacheStatus.STALE);
+    assertThat(r.staleIfError()).isTrue();
+    assertThat(r.ageMillis()).isEqualTo(70_000);
+    assertThat(f.upstream.calls()).isEqualTo(2);
+    assertThat(f.listener.events())
+        .contains("upstream failed", "stale-if-error test:0:a CacheException", "response STALE");
+
+    // the upstream answers well again: the answer replaces the entry
+    failing.set(false);
+    assertThat(cached.exchange("a").join().status()).isEqualTo(CacheStatus.MISS);
+    assertThat(cached.exchange("a").join().status()).isEqualTo(CacheStatus.HIT);
+  }
+
+  @Test
+  void aFailureAnswerWithNoEntryToFallBackOnGoesToTheCaller() {
+    CachedUpstream<String, String> cached =
+        f.cached(policy(StalePolicy.REVALIDATE, 0), b -> b.failureIf(v -> v.equals("v:b")));
+
+    CacheResult<String> r = cached.exchange("b").join();
+
+    assertThat(r.status()).isEqualTo(CacheStatus.MISS);
+    assertThat(r.value()).isEqualTo("v:b");
+    assertThat(r.staleIfError()).isFalse();
+    assertThat(f.listener.events()).contains("upstream failed", "response MISS");
+    assertThat(f.listener.count("stale-if-error ")).isZero();
+  }
+
+  @Test
+  void aThrowingFailurePredicateCountsTheAnswerAsGood() {
+    CachedUpstream<String, String> cached =
+        f.cached(
+            policy(StalePolicy.REVALIDATE, 0),
+            b ->
+                b.failureIf(
+                    v -> {
+                      throw new IllegalStateException("bug");
+                    }));
+    cached.call("a").join();
+    f.ticker.advance(Duration.ofSeconds(15));
+
+    assertThat(cached.exchange("a").join().status()).isEqualTo(CacheStatus.MISS);
+    assertThat(f.listener.count("user-code-error ")).isEqualTo(2);
     assertThat(f.listener.count("stale-if-error ")).isZero();
   }
 
