@@ -115,7 +115,8 @@ final class BackendReader {
   }
 
   private Read composition(Fields f, int depth) {
-    f.only("type", "name", "l1", "l2", "policy", "tier_timeout", "value", "compression");
+    f.only(
+        "type", "name", "l1", "l2", "policy", "tier_timeout", "coherent", "value", "compression");
     String name = name(f);
     ValueSpec own = value(f);
     Read l1 = read(f.require("l1", "the first tier: a backend mapping"), depth + 1);
@@ -141,6 +142,17 @@ final class BackendReader {
                     t.duration(
                         Duration.ofMillis(1), "a positive duration such as 50ms (default 50ms)"))
             .orElse(null);
+    Optional<Value> coherentValue = f.get("coherent").filter(c -> !c.isNull());
+    boolean coherent = coherentValue.isPresent() && coherentValue.get().bool("true or false");
+    if (coherent
+        && !l1.config().settings().offersInvalidationBus()
+        && !l2.config().settings().offersInvalidationBus()) {
+      throw coherentValue
+          .get()
+          .problem(
+              "true (expected: false, unless l1 or l2 is a backend that carries invalidations"
+                  + " between processes, such as type Redis)");
+    }
 
     List<ValueSpec> declared = new ArrayList<>();
     if (own.declaredAt() != null) {
@@ -169,7 +181,7 @@ final class BackendReader {
             KeyFormat.URL_ENCODED,
             effective.format(),
             effective.compression(),
-            new CompositionSettings(l1.config(), l2.config(), policy, tierTimeout));
+            new CompositionSettings(l1.config(), l2.config(), policy, tierTimeout, coherent));
     return new Read(config, declared);
   }
 

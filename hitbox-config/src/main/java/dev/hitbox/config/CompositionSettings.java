@@ -2,15 +2,26 @@ package dev.hitbox.config;
 
 import dev.hitbox.config.spi.BackendSettings;
 import dev.hitbox.core.CacheListener;
+import dev.hitbox.core.CoherentBackend;
 import dev.hitbox.core.CompositeBackend;
 import dev.hitbox.core.CompositionPolicy;
+import dev.hitbox.core.ConfigurationException;
 import dev.hitbox.core.spi.Backend;
+import dev.hitbox.core.spi.InvalidationBus;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** {@code type: Composition}: two tiers, the policies and the tier timeout. */
+/**
+ * {@code type: Composition}: two tiers, the policies, the tier timeout, and whether L1 is kept
+ * coherent across processes ({@code coherent: true}: a {@link CoherentBackend} on the bus a tier
+ * offers).
+ */
 record CompositionSettings(
-    BackendConfig l1, BackendConfig l2, CompositionPolicy policy, @Nullable Duration tierTimeout)
+    BackendConfig l1,
+    BackendConfig l2,
+    CompositionPolicy policy,
+    @Nullable Duration tierTimeout,
+    boolean coherent)
     implements BackendSettings {
 
   @Override
@@ -23,7 +34,27 @@ record CompositionSettings(
       b.tierTimeout(tierTimeout);
     }
     config.name().ifPresent(b::name);
-    return b.build();
+    CompositeBackend tiers = b.build();
+    if (!coherent) {
+      return tiers;
+    }
+    InvalidationBus bus =
+        tiers
+            .invalidationBus()
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "coherent: true (expected: l1 or l2 offering an invalidation bus, such as"
+                            + " type Redis)"));
+    CoherentBackend.Builder coherentBuilder =
+        CoherentBackend.builder(tiers).bus(bus).listener(listener);
+    config.name().ifPresent(coherentBuilder::name);
+    return coherentBuilder.build();
+  }
+
+  @Override
+  public boolean offersInvalidationBus() {
+    return l1.settings().offersInvalidationBus() || l2.settings().offersInvalidationBus();
   }
 
   @Override
@@ -34,6 +65,7 @@ record CompositionSettings(
         + l2
         + ", policy="
         + policy
-        + (tierTimeout == null ? "" : ", tierTimeout=" + tierTimeout);
+        + (tierTimeout == null ? "" : ", tierTimeout=" + tierTimeout)
+        + (coherent ? ", coherent" : "");
   }
 }

@@ -25,7 +25,15 @@ import org.jspecify.annotations.Nullable;
 /** Reads a whole document into a {@link HitboxConfig}. */
 final class ConfigReader {
   static final List<String> ENDPOINT_KEYS =
-      List.of("name", "request", "response", "extractors", "tags", "policy", "backend");
+      List.of(
+          "name",
+          "request",
+          "response",
+          "extractors",
+          "tags",
+          "policy",
+          "backend",
+          "backend_timeout");
   static final List<String> TOP_KEYS =
       List.of(
           "listen",
@@ -40,7 +48,8 @@ final class ConfigReader {
           "response",
           "extractors",
           "tags",
-          "policy");
+          "policy",
+          "backend_timeout");
 
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):([0-9]{1,5})");
@@ -57,6 +66,8 @@ final class ConfigReader {
       "a number of seconds (0 or more, 0 is off), or a duration such as 500ms, 5m, 1h";
   private static final String EARLY_REFRESH_EXPECTED =
       "a duration such as 2s or 500ms (0 is off), or {delta: duration, beta: number > 0}";
+  private static final String BACKEND_TIMEOUT_EXPECTED =
+      "a positive duration such as 50ms or 2s (default 50ms)";
   private static final Pattern BETA = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
 
   private final BackendReader backends;
@@ -158,7 +169,12 @@ final class ConfigReader {
     CachePolicy policy =
         present(f, "policy").map(ConfigReader::policy).orElse(CachePolicy.builder().build());
     BackendConfig backend = present(f, "backend").map(backends::read).orElse(shared);
-    return new EndpointConfig(name, request, response, extractors, tags, policy, backend);
+    Duration backendTimeout =
+        present(f, "backend_timeout")
+            .map(v -> v.duration(Duration.ofMillis(1), BACKEND_TIMEOUT_EXPECTED))
+            .orElse(null);
+    return new EndpointConfig(
+        name, request, response, extractors, tags, policy, backend, backendTimeout);
   }
 
   // ---- policy

@@ -3,7 +3,10 @@ package dev.hitbox.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.hitbox.core.CachePolicy;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One endpoint: which requests and responses are cacheable, how the key is built, the tags, the
@@ -30,6 +33,7 @@ public final class EndpointConfig {
   private final List<String> tags;
   private final CachePolicy policy;
   private final BackendConfig backend;
+  private final @Nullable Duration backendTimeout;
 
   EndpointConfig(
       String name,
@@ -38,7 +42,8 @@ public final class EndpointConfig {
       List<ExtractorConfig> extractors,
       List<String> tags,
       CachePolicy policy,
-      BackendConfig backend) {
+      BackendConfig backend,
+      @Nullable Duration backendTimeout) {
     this.name = requireNonNull(name, "name");
     this.request = List.copyOf(request);
     this.response = List.copyOf(response);
@@ -46,6 +51,16 @@ public final class EndpointConfig {
     this.tags = List.copyOf(tags);
     this.policy = requireNonNull(policy, "policy");
     this.backend = requireNonNull(backend, "backend");
+    this.backendTimeout = backendTimeout;
+  }
+
+  /**
+   * {@code backend_timeout}: how long one backend call may take before a read is a miss and a write
+   * is skipped; empty for the engine's default (50 ms). Raise it for a remote backend whose round
+   * trip is not far below 50 ms.
+   */
+  public Optional<Duration> backendTimeout() {
+    return Optional.ofNullable(backendTimeout);
   }
 
   /** The name: the namespace of the endpoint's keys, 1 to 128 of {@code [A-Za-z0-9_.-]}. */

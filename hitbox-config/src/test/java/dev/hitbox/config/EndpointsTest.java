@@ -2,6 +2,7 @@ package dev.hitbox.config;
 
 import static dev.hitbox.config.Configs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hitbox.core.OffloadManager;
 import dev.hitbox.core.TimeoutPolicy;
@@ -118,5 +119,26 @@ class EndpointsTest {
     HitboxConfig renamedType =
         parse(MANY.replace("type: Moka\n  max_capacity", "type: Caffeine\n  max_capacity"));
     assertThat(renamedType.sameBackend(before, "authors")).isTrue();
+  }
+
+  @Test
+  void backendTimeoutIsAnEndpointKey() {
+    HitboxConfig c =
+        parse(
+            """
+            endpoints:
+              - name: remote
+                backend_timeout: 2s
+              - name: local
+            """);
+    assertThat(c.endpoint("remote").orElseThrow().backendTimeout()).hasValue(Duration.ofSeconds(2));
+    assertThat(c.endpoint("local").orElseThrow().backendTimeout()).isEmpty();
+    assertThat(parse("backend_timeout: 250ms\n").endpoints().get(0).backendTimeout())
+        .hasValue(Duration.ofMillis(250));
+    assertThatThrownBy(() -> parse("backend_timeout: 0ms\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backend_timeout at line 1")
+        .hasMessageContaining("\"0ms\"")
+        .hasMessageContaining("a positive duration such as 50ms or 2s");
   }
 }

@@ -70,7 +70,8 @@ class ErrorMessagesTest {
         .hasMessage(
             "hitbox.yaml: backnd at line 1, column 1: unknown key \"backnd\" (expected one of:"
                 + " listen, admin, admin_token, upstream, offload, backend, endpoints, name,"
-                + " request, response, extractors, tags, policy; did you mean backend?)");
+                + " request, response, extractors, tags, policy, backend_timeout; did you mean"
+                + " backend?)");
     assertThat(error("backend: {type: Moka, max_capacty: 5}"))
         .hasMessageContaining(
             "backend.max_capacty at line 1, column 23: unknown key \"max_capacty\" (expected one"

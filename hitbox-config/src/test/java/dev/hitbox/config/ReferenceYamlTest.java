@@ -53,6 +53,7 @@ class ReferenceYamlTest {
             "l1",
             "l2",
             "tier_timeout",
+            "coherent",
             "read",
             "write",
             "refill", // composition

@@ -7,6 +7,7 @@ import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.CachePredicate;
 import dev.hitbox.core.spi.Compressor;
 import dev.hitbox.core.spi.ConcurrencyManager;
+import dev.hitbox.core.spi.Coordination;
 import dev.hitbox.core.spi.KeyExtractor;
 import dev.hitbox.core.spi.Revalidator;
 import dev.hitbox.core.spi.ValueCodec;
@@ -90,6 +91,9 @@ public final class CacheEndpoint<Req, Res> {
             ? offload
             : OffloadManager.builder().executor(b.executor).listener(b.listener).build();
     ConcurrencyManager cm = b.concurrencyManager;
+    if (cm == null && backend instanceof Coordination c) {
+      cm = c.concurrencyManager().orElse(null);
+    }
     this.concurrencyManager = cm != null ? cm : ConcurrencyManager.local();
     this.backendTimeout = b.backendTimeout;
     this.dogpileTimeout = b.dogpileTimeout;
@@ -412,7 +416,11 @@ public final class CacheEndpoint<Req, Res> {
       return this;
     }
 
-    /** Sets the concurrency manager (default {@link ConcurrencyManager#local()}). */
+    /**
+     * Sets the concurrency manager (default: the backend's {@linkplain
+     * Coordination#concurrencyManager() shared one} when it offers one, else {@link
+     * ConcurrencyManager#local()}).
+     */
     public Builder<Req, Res> concurrencyManager(ConcurrencyManager concurrencyManager) {
       this.concurrencyManager = requireNonNull(concurrencyManager, "concurrencyManager");
       return this;

@@ -7,11 +7,14 @@ import dev.hitbox.core.internal.Futures;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.Clearable;
+import dev.hitbox.core.spi.ConcurrencyManager;
+import dev.hitbox.core.spi.Coordination;
 import dev.hitbox.core.spi.Invalidation;
 import dev.hitbox.core.spi.InvalidationBus;
 import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -41,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * are. {@link #close()} stops listening to the bus; it does not close the tiers or the bus.
  */
 public final class CoherentBackend
-    implements Backend, PatternInvalidator, TagInvalidator, AutoCloseable {
+    implements Backend, PatternInvalidator, TagInvalidator, Coordination, AutoCloseable {
   private final CompositeBackend tiers;
   private final Backend l1;
   private final InvalidationBus bus;
@@ -66,6 +69,18 @@ public final class CoherentBackend
   /** Starts a coherent backend over {@code tiers}, whose L1 must implement {@link Clearable}. */
   public static Builder builder(CompositeBackend tiers) {
     return new Builder(requireNonNull(tiers, "tiers"));
+  }
+
+  /** What the tiers offer (see {@link Coordination}). */
+  @Override
+  public Optional<ConcurrencyManager> concurrencyManager() {
+    return tiers.concurrencyManager();
+  }
+
+  /** The bus this backend publishes on and listens to. */
+  @Override
+  public Optional<InvalidationBus> invalidationBus() {
+    return Optional.of(bus);
   }
 
   /** The tiers this backend reads and writes. */

@@ -7,11 +7,15 @@ import dev.hitbox.core.internal.Events;
 import dev.hitbox.core.internal.Futures;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
+import dev.hitbox.core.spi.ConcurrencyManager;
+import dev.hitbox.core.spi.Coordination;
+import dev.hitbox.core.spi.InvalidationBus;
 import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  */
-public abstract sealed class CompositeBackend implements Backend {
+public abstract sealed class CompositeBackend implements Backend, Coordination {
   /** The default bound of one call to one tier. */
   public static final Duration DEFAULT_TIER_TIMEOUT = Duration.ofMillis(50);
 
@@ -100,6 +104,26 @@ public abstract sealed class CompositeBackend implements Backend {
   public Duration tierTimeout() {
     return tierTimeout;
   }
+
+  /** What L2 offers, else what L1 offers (see {@link Coordination}). */
+  @Override
+  public Optional<ConcurrencyManager> concurrencyManager() {
+    Optional<ConcurrencyManager> m = coordination(l2).concurrencyManager();
+    return m.isPresent() ? m : coordination(l1).concurrencyManager();
+  }
+
+  /** What L2 offers, else what L1 offers (see {@link Coordination}). */
+  @Override
+  public Optional<InvalidationBus> invalidationBus() {
+    Optional<InvalidationBus> bus = coordination(l2).invalidationBus();
+    return bus.isPresent() ? bus : coordination(l1).invalidationBus();
+  }
+
+  private static Coordination coordination(Backend tier) {
+    return tier instanceof Coordination c ? c : NO_COORDINATION;
+  }
+
+  private static final Coordination NO_COORDINATION = new Coordination() {};
 
   /** {@code <l1 name>+<l2 name>} unless set on the builder. */
   @Override

@@ -4,11 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.hitbox.core.CacheException;
 import dev.hitbox.core.CacheKey;
+import dev.hitbox.core.CacheListener;
 import dev.hitbox.core.ConfigurationException;
 import dev.hitbox.core.KeyFormat;
 import dev.hitbox.core.Ticker;
 import dev.hitbox.core.spi.Backend;
 import dev.hitbox.core.spi.BackendEntry;
+import dev.hitbox.core.spi.ConcurrencyManager;
+import dev.hitbox.core.spi.Coordination;
+import dev.hitbox.core.spi.InvalidationBus;
 import dev.hitbox.core.spi.PatternInvalidator;
 import dev.hitbox.core.spi.TagInvalidator;
 import dev.hitbox.redis.Settings.HostPort;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -73,21 +78,33 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class RedisBackend
-    implements Backend, PatternInvalidator, TagInvalidator, AutoCloseable {
+    implements Backend, PatternInvalidator, TagInvalidator, Coordination, AutoCloseable {
   private final Settings settings;
   private final Connections connections;
   private final KeyFormat keyFormat;
   private final TagIndex tags;
   private final Ticker ticker;
   private final @Nullable Executor executor;
+  private final @Nullable Duration leaseTime;
+  private final Duration leaseAcquireTimeout;
+  private final String invalidationChannel;
+  private final CacheListener listener;
+  private final Object coordinationLock = new Object();
+  private @Nullable RedisConcurrencyManager concurrencyManager;
+  private @Nullable RedisInvalidationBus invalidationBus;
+  private boolean closed;
 
-  private RedisBackend(Settings settings) {
+  private RedisBackend(Settings settings, Builder b) {
     this.settings = settings;
     this.connections = new Connections(settings);
     this.keyFormat = settings.keyFormat();
     this.tags = new TagIndex(settings.tagPrefix());
     this.ticker = settings.ticker();
     this.executor = settings.executor();
+    this.leaseTime = b.leaseTime;
+    this.leaseAcquireTimeout = b.leaseAcquireTimeout;
+    this.invalidationChannel = b.invalidationChannel;
+    this.listener = b.listener;
   }
 
   /** Starts a backend for {@code localhost:6379}, database 0, without TLS or password. */
@@ -113,6 +130,61 @@ public final class RedisBackend
   /** The key format the keys are stored in. */
   public KeyFormat keyFormat() {
     return keyFormat;
+  }
+
+  /**
+   * With {@link Builder#distributedDogpile}, the {@link RedisConcurrencyManager} on this backend's
+   * connections, made on the first call and closed with the backend: every endpoint on this backend
+   * without a concurrency manager of its own uses it. Empty otherwise.
+   *
+   * @throws IllegalStateException once the backend is closed
+   */
+  @Override
+  public Optional<ConcurrencyManager> concurrencyManager() {
+    Duration lease = leaseTime;
+    if (lease == null) {
+      return Optional.empty();
+    }
+    synchronized (coordinationLock) {
+      checkOpen();
+      RedisConcurrencyManager m = concurrencyManager;
+      if (m == null) {
+        m =
+            RedisConcurrencyManager.builder(this)
+                .leaseTime(lease)
+                .acquireTimeout(leaseAcquireTimeout)
+                .listener(listener)
+                .build();
+        concurrencyManager = m;
+      }
+      return Optional.of(m);
+    }
+  }
+
+  /**
+   * A {@link RedisInvalidationBus} on this backend's connections and its {@linkplain
+   * Builder#invalidationChannel channel}, made on the first call and closed with the backend: what
+   * a {@link dev.hitbox.core.CoherentBackend} with this backend as its L2 publishes on.
+   *
+   * @throws IllegalStateException once the backend is closed
+   */
+  @Override
+  public Optional<InvalidationBus> invalidationBus() {
+    synchronized (coordinationLock) {
+      checkOpen();
+      RedisInvalidationBus bus = invalidationBus;
+      if (bus == null) {
+        bus = RedisInvalidationBus.builder(this).channel(invalidationChannel).build();
+        invalidationBus = bus;
+      }
+      return Optional.of(bus);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("backend " + name() + " is closed");
+    }
   }
 
   /** Reads with one {@code GET}. */
@@ -275,6 +347,19 @@ public final class RedisBackend
   /** Closes the connections and stops Lettuce's threads; blocks up to a few seconds. */
   @Override
   public void close() {
+    RedisConcurrencyManager m;
+    RedisInvalidationBus bus;
+    synchronized (coordinationLock) {
+      closed = true;
+      m = concurrencyManager;
+      bus = invalidationBus;
+    }
+    if (m != null) {
+      m.close();
+    }
+    if (bus != null) {
+      bus.close();
+    }
     connections.close();
   }
 
@@ -336,6 +421,10 @@ public final class RedisBackend
     private String name = "redis";
     private Ticker ticker = Ticker.systemTicker();
     private @Nullable Executor executor;
+    private @Nullable Duration leaseTime;
+    private Duration leaseAcquireTimeout = RedisConcurrencyManager.DEFAULT_ACQUIRE_TIMEOUT;
+    private String invalidationChannel = RedisInvalidationBus.DEFAULT_CHANNEL;
+    private CacheListener listener = CacheListener.NONE;
 
     private Builder() {}
 
@@ -669,6 +758,47 @@ public final class RedisBackend
     }
 
     /**
+     * Makes the backend coordinate callers across processes (YAML {@code distributed_dogpile}): an
+     * endpoint on it whose policy has a {@code concurrency} and that has no concurrency manager of
+     * its own takes a {@link RedisConcurrencyManager} with these settings from {@link
+     * RedisBackend#concurrencyManager()}, so that one caller per key goes upstream across every
+     * process sharing this Redis (default off: callers are coalesced per process).
+     *
+     * @param leaseTime how long a lease lives without renewal (YAML {@code lease_time}; see {@link
+     *     RedisConcurrencyManager.Builder#leaseTime})
+     * @param acquireTimeout how long a lease attempt may take before the process goes on alone
+     *     (YAML {@code acquire_timeout}; see {@link
+     *     RedisConcurrencyManager.Builder#acquireTimeout})
+     * @throws ConfigurationException if either is out of its range
+     */
+    public Builder distributedDogpile(Duration leaseTime, Duration acquireTimeout) {
+      this.leaseTime = RedisConcurrencyManager.Builder.checkLeaseTime(leaseTime);
+      this.leaseAcquireTimeout =
+          RedisConcurrencyManager.Builder.checkAcquireTimeout(acquireTimeout);
+      return this;
+    }
+
+    /**
+     * Sets the channel of the {@linkplain RedisBackend#invalidationBus() invalidation bus} (YAML
+     * {@code invalidation_channel}; default {@code hitbox:invalidate}).
+     *
+     * @throws ConfigurationException when blank
+     */
+    public Builder invalidationChannel(String channel) {
+      this.invalidationChannel = RedisInvalidationBus.Builder.checkChannel(channel);
+      return this;
+    }
+
+    /**
+     * Receives the errors of the components this backend hands out: the distributed dogpile's
+     * leases, as {@code onBackendError("<name>-lease", operation, error)} (default none).
+     */
+    public Builder listener(CacheListener listener) {
+      this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
      * Builds the backend without contacting Redis: it connects in the background and, until it can,
      * every call fails at once (a miss for the engine).
      *
@@ -712,7 +842,8 @@ public final class RedisBackend
               tagPrefix,
               name,
               ticker,
-              executor));
+              executor),
+          this);
     }
 
     /**

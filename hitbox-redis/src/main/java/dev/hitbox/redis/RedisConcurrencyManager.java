@@ -67,6 +67,9 @@ import org.jspecify.annotations.Nullable;
  * backend.
  */
 public final class RedisConcurrencyManager implements ConcurrencyManager, AutoCloseable {
+  /** How long a lease attempt may take by default before the process goes on alone. */
+  static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
+
   private static final byte RELEASED = 'S';
   private static final byte NOT_SHAREABLE = 'U';
 
@@ -547,7 +550,7 @@ public final class RedisConcurrencyManager implements ConcurrencyManager, AutoCl
     private final RedisBackend redis;
     private Duration leaseTime = Duration.ofSeconds(10);
     private @Nullable Duration pollInterval;
-    private Duration acquireTimeout = Duration.ofMillis(250);
+    private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
     private String prefix = "hitbox:lease:";
     private CacheListener listener = CacheListener.NONE;
 
@@ -562,8 +565,16 @@ public final class RedisConcurrencyManager implements ConcurrencyManager, AutoCl
      * @throws ConfigurationException unless 10 ms to 1 hour
      */
     public Builder leaseTime(Duration leaseTime) {
-      this.leaseTime = check("lease_time", leaseTime, Duration.ofMillis(10), Duration.ofHours(1));
+      this.leaseTime = checkLeaseTime(leaseTime);
       return this;
+    }
+
+    static Duration checkLeaseTime(Duration leaseTime) {
+      return check("lease_time", leaseTime, Duration.ofMillis(10), Duration.ofHours(1));
+    }
+
+    static Duration checkAcquireTimeout(Duration timeout) {
+      return check("acquire_timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
     }
 
     /**
@@ -585,8 +596,7 @@ public final class RedisConcurrencyManager implements ConcurrencyManager, AutoCl
      * @throws ConfigurationException unless 1 ms to 1 minute
      */
     public Builder acquireTimeout(Duration timeout) {
-      this.acquireTimeout =
-          check("acquire_timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+      this.acquireTimeout = checkAcquireTimeout(timeout);
       return this;
     }
 

@@ -39,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. {@link #close()} closes the channel's connection, not the backend.
  */
 public final class RedisInvalidationBus implements InvalidationBus, AutoCloseable {
+  /** The channel unless one is set. */
+  static final String DEFAULT_CHANNEL = "hitbox:invalidate";
+
   private static final byte VERSION = 1;
   private static final KeyFormat KEYS = KeyFormat.BITCODE.withMaxLength(Integer.MAX_VALUE);
 
@@ -200,7 +203,7 @@ public final class RedisInvalidationBus implements InvalidationBus, AutoCloseabl
   /** Builds a {@link RedisInvalidationBus}; setters validate at once. Not thread-safe. */
   public static final class Builder {
     private final RedisBackend redis;
-    private String channel = "hitbox:invalidate";
+    private String channel = DEFAULT_CHANNEL;
     private @Nullable UUID instanceId;
 
     private Builder(RedisBackend redis) {
@@ -214,12 +217,16 @@ public final class RedisInvalidationBus implements InvalidationBus, AutoCloseabl
      * @throws ConfigurationException when blank
      */
     public Builder channel(String channel) {
+      this.channel = checkChannel(channel);
+      return this;
+    }
+
+    static String checkChannel(String channel) {
       requireNonNull(channel, "channel");
       if (channel.isBlank()) {
         throw new ConfigurationException("channel: \"" + channel + "\" (expected: not blank)");
       }
-      this.channel = channel;
-      return this;
+      return channel;
     }
 
     /** Sets this instance's id (default a random one), by which it skips its own messages. */

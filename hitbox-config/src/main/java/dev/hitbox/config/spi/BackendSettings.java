@@ -22,4 +22,14 @@ public interface BackendSettings {
    *     settings
    */
   Backend create(BackendConfig config, CacheListener listener);
+
+  /**
+   * Whether the backends {@link #create} makes offer an invalidation bus ({@link
+   * dev.hitbox.core.spi.Coordination#invalidationBus()}), so that a {@code Composition} with one as
+   * a tier may say {@code coherent: true}. Default {@code false}; the Redis backend's settings
+   * answer {@code true}.
+   */
+  default boolean offersInvalidationBus() {
+    return false;
+  }
 }

@@ -92,6 +92,7 @@ public final class HttpEndpoints {
     b.configure(
         eb -> {
           eb.offloadManager(offload);
+          e.backendTimeout().ifPresent(eb::backendTimeout);
           if (tagger != null) {
             eb.tagger(tagger);
           }

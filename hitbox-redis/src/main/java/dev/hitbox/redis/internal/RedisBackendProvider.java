@@ -21,9 +21,14 @@ import org.jspecify.annotations.Nullable;
  * username}, {@code password}, {@code database}, {@code tls}, {@code trusted_certificates}, {@code
  * verify_peer}, {@code cluster: {nodes: [...]}}, {@code sentinel: {master, nodes, password}},
  * {@code pool_size}, {@code connect_timeout}, {@code command_timeout}, {@code max_reconnect_delay},
- * {@code tag_prefix}. Found by {@link java.util.ServiceLoader}; thread-safe.
+ * {@code tag_prefix}, {@code distributed_dogpile: {lease_time, acquire_timeout}} (a mapping, {@code
+ * {}} for the defaults: the endpoints on this backend coordinate their callers across processes)
+ * and {@code invalidation_channel} (of the bus a {@code coherent: true} composition uses). Found by
+ * {@link java.util.ServiceLoader}; thread-safe.
  */
 public final class RedisBackendProvider implements BackendProvider {
+  private static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
 
   /** Creates the provider ({@link java.util.ServiceLoader} does). */
   public RedisBackendProvider() {}
@@ -74,6 +79,11 @@ public final class RedisBackendProvider implements BackendProvider {
     Duration commandTimeout = node.duration("command_timeout").orElse(null);
     Duration reconnect = node.duration("max_reconnect_delay").orElse(null);
     Optional<String> tagPrefix = node.string("tag_prefix");
+    Optional<ConfigNode> dogpile = node.mapping("distributed_dogpile");
+    Duration leaseTime = dogpile.flatMap(d -> d.duration("lease_time")).orElse(DEFAULT_LEASE_TIME);
+    Duration acquireTimeout =
+        dogpile.flatMap(d -> d.duration("acquire_timeout")).orElse(DEFAULT_ACQUIRE_TIMEOUT);
+    Optional<String> invalidationChannel = node.string("invalidation_channel");
 
     if (connection.isPresent() && (host.isPresent() || port != null)) {
       throw node.invalid(
@@ -104,10 +114,26 @@ public final class RedisBackendProvider implements BackendProvider {
             connectTimeout,
             commandTimeout,
             reconnect,
-            tagPrefix.orElse(null));
+            tagPrefix.orElse(null),
+            dogpile.isPresent() ? leaseTime : null,
+            dogpile.isPresent() ? acquireTimeout : null,
+            invalidationChannel.orElse(null));
     // The builder's own checks, each reported at its key; nothing is built or connected here.
     RedisBackend.Builder b = RedisBackend.builder();
     settings.apply(b, node::refused);
+    if (dogpile.isPresent()) {
+      ConfigNode d = dogpile.get();
+      try {
+        b.distributedDogpile(leaseTime, DEFAULT_ACQUIRE_TIMEOUT);
+      } catch (ConfigurationException e) {
+        throw d.refused("lease_time", e);
+      }
+      try {
+        b.distributedDogpile(DEFAULT_LEASE_TIME, acquireTimeout);
+      } catch (ConfigurationException e) {
+        throw d.refused("acquire_timeout", e);
+      }
+    }
     return settings;
   }
 
@@ -140,16 +166,34 @@ public final class RedisBackendProvider implements BackendProvider {
       @Nullable Duration connectTimeout,
       @Nullable Duration commandTimeout,
       @Nullable Duration maxReconnectDelay,
-      @Nullable String tagPrefix)
+      @Nullable String tagPrefix,
+      @Nullable Duration leaseTime,
+      @Nullable Duration leaseAcquireTimeout,
+      @Nullable String invalidationChannel)
       implements BackendSettings {
 
     @Override
     public Backend create(BackendConfig config, CacheListener listener) {
       RedisBackend.Builder b = RedisBackend.builder();
       apply(b, (key, e) -> e); // every value was checked when it was read
+      applyDogpile(b, (key, e) -> e);
       config.name().ifPresent(b::name);
       b.keyFormat(config.keyFormat());
+      b.listener(listener);
       return b.build();
+    }
+
+    @Override
+    public boolean offersInvalidationBus() {
+      return true;
+    }
+
+    void applyDogpile(RedisBackend.Builder b, Refusal refusal) {
+      Duration lease = leaseTime;
+      Duration acquire = leaseAcquireTimeout;
+      if (lease != null && acquire != null) {
+        set(refusal, "distributed_dogpile", lease, l -> b.distributedDogpile(l, acquire));
+      }
     }
 
     void apply(RedisBackend.Builder b, Refusal refusal) {
@@ -179,6 +223,7 @@ public final class RedisBackendProvider implements BackendProvider {
       set(refusal, "command_timeout", commandTimeout, b::commandTimeout);
       set(refusal, "max_reconnect_delay", maxReconnectDelay, b::maxReconnectDelay);
       set(refusal, "tag_prefix", tagPrefix, b::tagPrefix);
+      set(refusal, "invalidation_channel", invalidationChannel, b::invalidationChannel);
     }
 
     private static <T> void set(
@@ -202,6 +247,7 @@ public final class RedisBackendProvider implements BackendProvider {
               : "host=" + host + ", port=" + port)
           + (cluster.isEmpty() ? "" : ", cluster=" + cluster)
           + (sentinelMaster == null ? "" : ", sentinel=" + sentinelMaster + sentinels)
+          + (leaseTime == null ? "" : ", distributed_dogpile=" + leaseTime)
           + '}';
     }
   }
