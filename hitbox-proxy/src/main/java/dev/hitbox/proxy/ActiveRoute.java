@@ -7,6 +7,7 @@ import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.core.StalePolicy;
 import dev.hitbox.http.HttpBody;
+import dev.hitbox.http.HttpCache.HeadMiss;
 import dev.hitbox.http.HttpRequest;
 import dev.hitbox.http.HttpResponse;
 import dev.hitbox.proxy.ProxyMetrics.Result;
@@ -37,7 +38,8 @@ final class ActiveRoute {
     this.route = route;
     this.metrics = metrics;
     String name = route.name();
-    this.cached = route.cache().wrap(request -> client.call(request, name));
+    // The proxy sends the request it is given: a HEAD that misses fetches the GET and stores it.
+    this.cached = route.cache().wrap(request -> client.call(request, name), HeadMiss.FETCH_GET);
     this.fallback = route.staleIfError() ? fallbackOf(route.cache().endpoint()) : null;
   }
 
