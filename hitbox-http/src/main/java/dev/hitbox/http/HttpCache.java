@@ -76,7 +76,12 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>A request whose method is not {@code GET} gets the method as an extra key part, so that a
- * {@code HEAD} (empty body) or {@code POST} response never answers a {@code GET}.
+ * {@code POST} response never answers a {@code GET}. A {@code HEAD} is looked up as a {@code GET}
+ * and answered with its header fields only ({@link Builder#convertHead}); the empty body of an
+ * answer to a {@code HEAD} is never stored. A single {@code Range: bytes=} range of a {@code GET}
+ * is answered with a {@code 206} cut from a stored {@code 200}; the upstream is asked for the whole
+ * body. The client's {@code Cache-Control: no-cache} / {@code max-age} are honoured only with
+ * {@link Builder#respectRequestCacheControl}.
  *
  * <p>Immutable and thread-safe.
  */
