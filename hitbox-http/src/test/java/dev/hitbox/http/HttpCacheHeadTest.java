@@ -122,6 +122,31 @@ class HttpCacheHeadTest {
   }
 
   @Test
+  void aGetWaitingOnAHeadsMissIsNotGivenTheHeadsEmptyAnswer() {
+    CachedUpstream<HttpRequest, HttpResponse> cached =
+        f.cached(
+            f.builder()
+                .policy(
+                    dev.hitbox.core.CachePolicy.builder()
+                        .ttl(java.time.Duration.ofSeconds(60))
+                        .concurrency(1)
+                        .build())
+                .build());
+    f.upstream.hold();
+    java.util.concurrent.CompletableFuture<HttpResponse> head = cached.call(head("/a"));
+    org.awaitility.Awaitility.await().until(() -> f.upstream.pending() == 1);
+    java.util.concurrent.CompletableFuture<HttpResponse> getR = cached.call(get("/a"));
+
+    f.upstream.releaseOne(); // the HEAD's answer: not stored, so the GET goes upstream itself
+    org.awaitility.Awaitility.await().until(() -> f.upstream.pending() == 1);
+    f.upstream.release();
+
+    assertThat(head.join().body().length()).isZero();
+    assertThat(getR.join().body().text()).isEqualTo("body of /a");
+    assertThat(f.received).extracting(HttpRequest::method).containsExactly("HEAD", "GET");
+  }
+
+  @Test
   void aConditionalHeadGetsA304FromTheGetsEntry() {
     CachedUpstream<HttpRequest, HttpResponse> cached = f.cached();
     call(cached, get("/a"));
