@@ -83,7 +83,12 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>A request whose method is not {@code GET} gets the method as an extra key part, so that a
- * {@code HEAD} (empty body) or {@code POST} response never answers a {@code GET}.
+ * {@code POST} response never answers a {@code GET}. A {@code HEAD} is looked up as a {@code GET}
+ * and answered with its header fields only ({@link Builder#convertHead}); the empty body of an
+ * answer to a {@code HEAD} is never stored. A single {@code Range: bytes=} range of a {@code GET}
+ * is answered with a {@code 206} cut from a stored {@code 200}; the upstream is asked for the whole
+ * body. The client's {@code Cache-Control: no-cache} / {@code max-age} are honoured only with
+ * {@link Builder#respectRequestCacheControl}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -112,6 +117,8 @@ public final class HttpCache {
   private final boolean cachePrivate;
   private final boolean cacheSetCookie;
   private final boolean cacheNoStore;
+  private final boolean convertHead;
+  private final boolean respectRequestCacheControl;
 
   private HttpCache(Builder b, AtomicReference<CacheEndpoint<HttpRequest, HttpResponse>> ref) {
     this.requestBodyLimit = b.requestBodyLimit;
@@ -119,6 +126,8 @@ public final class HttpCache {
     this.cachePrivate = b.cachePrivate;
     this.cacheSetCookie = b.cacheSetCookie;
     this.cacheNoStore = b.cacheNoStore;
+    this.convertHead = b.convertHead;
+    this.respectRequestCacheControl = b.respectRequestCacheControl;
     this.vary = new VaryRegistry(b.varyCapacity);
     this.needsBody = readsBody(b.requestPredicate) || readsBody(b.extractor);
     this.baseExtractor = withMethod(b.extractor);
@@ -154,7 +163,7 @@ public final class HttpCache {
         .requestPredicate(requestRules.and(b.requestPredicate))
         .responsePredicate(responseRules.and(b.responsePredicate))
         .extractor(this::extractWithVary)
-        .reuseIf(HttpSemantics::varyMatches)
+        .reuseIf((q, r) -> !q.has(HttpRequest.NO_REUSE) && HttpSemantics.varyMatches(q, r))
         .revalidator(HttpSemantics.REVALIDATOR);
     if (b.respectOriginCacheControl) {
       eb.lifetime(r -> HttpSemantics.originLifetime(r, () -> ref.get().policy().stale()));
@@ -198,8 +207,53 @@ public final class HttpCache {
    */
   public CachedUpstream<HttpRequest, HttpResponse> wrap(
       Upstream<HttpRequest, HttpResponse> upstream) {
-    Upstream<HttpRequest, HttpResponse> origin = new Origin(requireNonNull(upstream, "upstream"));
+    return wrap(upstream, HeadMiss.PASS_HEAD);
+  }
+
+  /**
+   * Like {@link #wrap(Upstream)}, saying what the upstream is asked when a {@code HEAD} answered
+   * from the {@code GET} entry (see {@link Builder#convertHead}) misses.
+   *
+   * @param upstream the upstream
+   * @param headMiss {@link HeadMiss#FETCH_GET} for an upstream that sends the request it is given
+   *     (a proxy, an HTTP client), {@link HeadMiss#PASS_HEAD} for one that answers the client's
+   *     request whatever it is given (a Servlet filter chain)
+   */
+  public CachedUpstream<HttpRequest, HttpResponse> wrap(
+      Upstream<HttpRequest, HttpResponse> upstream, HeadMiss headMiss) {
+    requireNonNull(headMiss, "headMiss");
+    Upstream<HttpRequest, HttpResponse> origin =
+        new Origin(requireNonNull(upstream, "upstream"), headMiss);
     return new HttpCachedUpstream(this, endpoint.wrap(origin), origin);
+  }
+
+  /**
+   * What the upstream is asked when a {@code HEAD}, looked up under the {@code GET}'s key, finds
+   * nothing usable in the cache.
+   */
+  public enum HeadMiss {
+    /**
+     * The client's {@code HEAD}, unchanged; its answer is passed on and neither stored nor shared
+     * with {@code GET} callers (its body is empty). For upstreams that cannot be asked another
+     * method, such as a Servlet filter chain. The default of {@link #wrap(Upstream)}.
+     */
+    PASS_HEAD,
+    /**
+     * A {@code GET} in its place (as nginx's {@code proxy_cache_convert_head} does): the response
+     * is stored like any {@code GET}'s and the client gets its status and header fields, with the
+     * {@code Content-Length} of the whole body, and no body.
+     */
+    FETCH_GET
+  }
+
+  /** Whether a {@code HEAD} is answered from the {@code GET}'s entry. */
+  boolean convertHead() {
+    return convertHead;
+  }
+
+  /** Whether request {@code Cache-Control: no-cache} / {@code max-age} are honoured. */
+  boolean respectRequestCacheControl() {
+    return respectRequestCacheControl;
   }
 
   /**
@@ -215,15 +269,36 @@ public final class HttpCache {
   public HttpResponse respond(HttpRequest request, CacheResult<HttpResponse> result) {
     requireNonNull(request, "request");
     requireNonNull(result, "result");
-    boolean conditional = isGetOrHead(request);
-    return respond(
-        conditional ? request.headers().joined("If-None-Match") : null,
-        conditional ? request.headers().first("If-Modified-Since") : null,
-        result);
+    return respond(Ask.of(request), result);
   }
 
-  HttpResponse respond(
-      @Nullable String ifNoneMatch, @Nullable String ifModifiedSince, CacheResult<HttpResponse> r) {
+  /**
+   * What the client asked that the cache answers itself rather than the upstream: its validators,
+   * whether it wants the header fields only ({@code HEAD}), and a {@code Range} of a {@code GET}
+   * with its {@code If-Range}.
+   */
+  record Ask(
+      @Nullable String ifNoneMatch,
+      @Nullable String ifModifiedSince,
+      boolean head,
+      @Nullable String range,
+      @Nullable String ifRange) {
+    static Ask of(HttpRequest request) {
+      boolean get = request.method().equals("GET");
+      boolean head = request.method().equals("HEAD");
+      boolean conditional = get || head;
+      return new Ask(
+          conditional ? request.headers().joined("If-None-Match") : null,
+          conditional ? request.headers().first("If-Modified-Since") : null,
+          head,
+          get ? request.headers().joined("Range") : null,
+          get ? request.headers().first("If-Range") : null);
+    }
+  }
+
+  HttpResponse respond(Ask ask, CacheResult<HttpResponse> r) {
+    String ifNoneMatch = ask.ifNoneMatch();
+    String ifModifiedSince = ask.ifModifiedSince();
     HttpResponse res = r.value();
     HttpHeaders h = res.headers();
     long age = HttpSemantics.ageSeconds(res) + r.ageMillis() / 1000;
@@ -248,7 +323,63 @@ public final class HttpCache {
       }
       return HttpResponse.of(304, nm.build(), HttpBody.empty());
     }
+    if (ask.head()) {
+      return headersOnly(res.withHeaders(decorated));
+    }
+    if (ask.range() != null) {
+      return ranged(res.withHeaders(decorated), ask.range(), ask.ifRange());
+    }
     return res.withHeaders(decorated);
+  }
+
+  /**
+   * The answer to a {@code HEAD}: the header fields of the {@code GET}'s response, with the {@code
+   * Content-Length} of its whole body, and no body. A streamed body is left for the integration to
+   * discard; the upstream's own answer to a {@code HEAD} is passed on as it is.
+   */
+  private static HttpResponse headersOnly(HttpResponse res) {
+    if (res.headOnly() || !res.body().isBuffered()) {
+      return res;
+    }
+    int s = res.status();
+    HttpHeaders h = res.headers();
+    if (s >= 200 && s != 204 && s != 304) {
+      h = h.toBuilder().set("Content-Length", Long.toString(res.body().length())).build();
+    }
+    return HttpResponse.of(s, h, HttpBody.empty());
+  }
+
+  /**
+   * The answer to a {@code GET} with a {@code Range} (RFC 9110 section 14): one {@code bytes} range
+   * of a whole {@code 200} in memory is a {@code 206} with {@code Content-Range}; a range past the
+   * end is a {@code 416}; anything else (several ranges, another unit, an {@code If-Range} that
+   * does not match, a streamed body) is the whole response, which is also a valid answer.
+   */
+  private static HttpResponse ranged(HttpResponse res, String range, @Nullable String ifRange) {
+    if (res.status() != 200 || !res.body().isBuffered() || res.headOnly()) {
+      return res;
+    }
+    if (!HttpSemantics.ifRangeMatches(ifRange, res)) {
+      return res;
+    }
+    long length = res.body().length();
+    long[] span = HttpSemantics.byteRange(range, length);
+    if (span == null) {
+      return res;
+    }
+    HttpHeaders.Builder h = res.headers().toBuilder().remove("Content-Length");
+    if (span == HttpSemantics.UNSATISFIABLE) {
+      h.remove("Content-Type").remove("Content-Encoding").remove("ETag").remove("Last-Modified");
+      h.set("Content-Range", "bytes */" + length);
+      return HttpResponse.of(416, h.build(), HttpBody.empty());
+    }
+    int first = (int) span[0];
+    int size = (int) (span[1] - span[0] + 1);
+    byte[] part = new byte[size];
+    res.body().byteBuffer().get(first, part);
+    h.set("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + length);
+    h.set("Content-Length", Integer.toString(size));
+    return HttpResponse.of(206, h.build(), HttpBody.ofBytes(part));
   }
 
   private static String cacheStatus(CacheResult<?> r, int upstreamStatus) {
@@ -338,13 +469,22 @@ public final class HttpCache {
    */
   private final class Origin implements Upstream<HttpRequest, HttpResponse> {
     private final Upstream<HttpRequest, HttpResponse> upstream;
+    private final HeadMiss headMiss;
 
-    Origin(Upstream<HttpRequest, HttpResponse> upstream) {
+    Origin(Upstream<HttpRequest, HttpResponse> upstream, HeadMiss headMiss) {
       this.upstream = upstream;
+      this.headMiss = headMiss;
     }
 
     @Override
     public CompletionStage<HttpResponse> call(HttpRequest request) {
+      if (request.has(HttpRequest.HEAD_AS_GET) && headMiss == HeadMiss.PASS_HEAD) {
+        HttpRequest head = request.with("HEAD", 0);
+        return upstream
+            .call(head)
+            .thenCompose(res -> shape(head, requireNonNull(res, "upstream answered null")))
+            .thenApply(HttpResponse::asHeadOnly);
+      }
       return upstream.call(request).thenCompose(res -> shape(request, res));
     }
 
@@ -410,6 +550,8 @@ public final class HttpCache {
     private long requestBodyLimit = DEFAULT_REQUEST_BODY_LIMIT;
     private long responseBodyLimit = DEFAULT_RESPONSE_BODY_LIMIT;
     private int varyCapacity = 10_000;
+    private boolean convertHead = true;
+    private boolean respectRequestCacheControl;
 
     private Builder(String name) {
       this.name = CacheKey.checkNamespace(name);
@@ -487,6 +629,33 @@ public final class HttpCache {
      */
     public Builder respectOriginCacheControl(boolean respect) {
       this.respectOriginCacheControl = respect;
+      return this;
+    }
+
+    /**
+     * Answers a {@code HEAD} from the {@code GET}'s entry (default on), as nginx ({@code
+     * proxy_cache_convert_head}) and Varnish do: the {@code HEAD} is looked up under the key the
+     * {@code GET} would have, and a hit or a stale entry answers with its status and header fields
+     * (with the {@code Content-Length} of the whole body) and no body. What a miss asks the
+     * upstream is the integration's choice ({@link HeadMiss}); the answer to a {@code HEAD} itself
+     * is never stored. Off, a {@code HEAD} has entries of its own, apart from the {@code GET}'s.
+     */
+    public Builder convertHead(boolean convert) {
+      this.convertHead = convert;
+      return this;
+    }
+
+    /**
+     * Honours the client's {@code Cache-Control: no-cache}, {@code max-age} and {@code Pragma:
+     * no-cache} (default off). On, a request with {@code no-cache}, {@code max-age=0} or (without
+     * {@code Cache-Control}) {@code Pragma: no-cache} is not answered from the cache: it goes
+     * upstream and its response replaces the entry; with {@code max-age=N} an entry older than
+     * {@code N} seconds is treated the same way. Off by default, like nginx and Varnish: any client
+     * could otherwise send every request to the origin. A request's {@code no-store} is honoured
+     * either way (see {@link #cacheNoStore}).
+     */
+    public Builder respectRequestCacheControl(boolean respect) {
+      this.respectRequestCacheControl = respect;
       return this;
     }
 

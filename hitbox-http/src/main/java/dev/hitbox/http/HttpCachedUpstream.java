@@ -9,7 +9,6 @@ import dev.hitbox.core.CacheStatus;
 import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.core.Upstream;
 import java.util.concurrent.CompletableFuture;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link HttpCache#wrap} returns: reads the request body up to the limit, takes the client's
@@ -29,9 +28,8 @@ final class HttpCachedUpstream implements CachedUpstream<HttpRequest, HttpRespon
     this.origin = origin;
   }
 
-  /** A request ready for the engine, and the client's validators taken out of it. */
-  private record Prepared(
-      HttpRequest request, @Nullable String ifNoneMatch, @Nullable String ifModifiedSince) {}
+  /** A request ready for the engine, and what the cache answers itself taken out of it. */
+  private record Prepared(HttpRequest request, HttpCache.Ask ask) {}
 
   @Override
   public CompletableFuture<CacheResult<HttpResponse>> exchange(HttpRequest request) {
@@ -42,12 +40,33 @@ final class HttpCachedUpstream implements CachedUpstream<HttpRequest, HttpRespon
                 engine
                     .exchange(p.request())
                     .thenCompose(result -> checkShared(p.request(), result))
+                    .thenCompose(result -> checkMaxAge(p.request(), result))
                     .thenApply(
                         result ->
                             CacheResult.of(
-                                cache.respond(p.ifNoneMatch(), p.ifModifiedSince(), result),
+                                cache.respond(p.ask(), result),
                                 result.status(),
                                 result.ageMillis())));
+  }
+
+  /**
+   * With {@code respectRequestCacheControl}, an answer from the cache older than the request's
+   * {@code max-age} is not used: the request goes to the engine again, not to be answered from the
+   * cache, so that the fresh response replaces the entry.
+   */
+  private CompletableFuture<CacheResult<HttpResponse>> checkMaxAge(
+      HttpRequest request, CacheResult<HttpResponse> result) {
+    if (!cache.respectRequestCacheControl()
+        || request.has(HttpRequest.NO_REUSE)
+        || (result.status() != CacheStatus.HIT && result.status() != CacheStatus.STALE)) {
+      return CompletableFuture.completedFuture(result);
+    }
+    long maxAge = HttpSemantics.requestMaxAge(request);
+    long age = HttpSemantics.ageSeconds(result.value()) + result.ageMillis() / 1000;
+    if (maxAge < 0 || age <= maxAge) {
+      return CompletableFuture.completedFuture(result);
+    }
+    return engine.exchange(request.with(request.method(), request.marks() | HttpRequest.NO_REUSE));
   }
 
   /**
@@ -74,27 +93,39 @@ final class HttpCachedUpstream implements CachedUpstream<HttpRequest, HttpRespon
 
   private CompletableFuture<Prepared> prepare(HttpRequest request) {
     HttpRequest r = request;
-    String inm = null;
-    String ims = null;
+    HttpCache.Ask ask = HttpCache.Ask.of(request);
     if (HttpCache.isGetOrHead(r)) {
-      inm = r.headers().joined("If-None-Match");
-      ims = r.headers().first("If-Modified-Since");
-      if (inm != null || ims != null) {
-        // The cache answers the client's validators itself; upstream it asks for the full
-        // response, which it can store.
-        r = r.withHeaders(r.headers().without("If-None-Match").without("If-Modified-Since"));
+      HttpHeaders h = r.headers();
+      if (h.contains("If-None-Match")
+          || h.contains("If-Modified-Since")
+          || h.contains("Range")
+          || h.contains("If-Range")) {
+        // The cache answers the client's validators and ranges itself; upstream it asks for the
+        // full response, which it can store.
+        r =
+            r.withHeaders(
+                h.without("If-None-Match")
+                    .without("If-Modified-Since")
+                    .without("Range")
+                    .without("If-Range"));
+      }
+      int marks = r.marks();
+      if (cache.respectRequestCacheControl() && HttpSemantics.requestNoCache(r)) {
+        marks |= HttpRequest.NO_REUSE;
+      }
+      if (cache.convertHead() && r.method().equals("HEAD")) {
+        r = r.with("GET", marks | HttpRequest.HEAD_AS_GET);
+      } else if (marks != r.marks()) {
+        r = r.with(r.method(), marks);
       }
     }
-    String ifNoneMatch = inm;
-    String ifModifiedSince = ims;
     if (cache.needsBody() && !r.body().isBuffered()) {
       HttpRequest unread = r;
       return r.body()
           .readUpTo(cache.requestBodyLimit())
-          .thenApply(
-              read -> new Prepared(unread.withBody(read.body()), ifNoneMatch, ifModifiedSince));
+          .thenApply(read -> new Prepared(unread.withBody(read.body()), ask));
     }
-    return CompletableFuture.completedFuture(new Prepared(r, ifNoneMatch, ifModifiedSince));
+    return CompletableFuture.completedFuture(new Prepared(r, ask));
   }
 
   @Override

@@ -27,11 +27,29 @@ public final class HttpRequest {
   private final HttpBody body;
   private volatile @Nullable QueryString query;
 
+  /**
+   * What {@link HttpCache} noted about the client's request this one was made from ({@link
+   * #HEAD_AS_GET}, {@link #NO_REUSE}); kept by {@code withHeaders} / {@code withBody}, not part of
+   * equality, never shown to users.
+   */
+  private final int marks;
+
+  /** A {@code HEAD} looked up as a {@code GET}: the method here is {@code GET}. */
+  static final int HEAD_AS_GET = 1;
+
+  /** The client asked not to be answered from the cache (request {@code no-cache}). */
+  static final int NO_REUSE = 2;
+
   private HttpRequest(String method, URI uri, HttpHeaders headers, HttpBody body) {
+    this(method, uri, headers, body, 0);
+  }
+
+  private HttpRequest(String method, URI uri, HttpHeaders headers, HttpBody body, int marks) {
     this.method = method;
     this.uri = uri;
     this.headers = headers;
     this.body = body;
+    this.marks = marks;
   }
 
   /** Starts a builder for a {@code GET} request. */
@@ -120,12 +138,25 @@ public final class HttpRequest {
 
   /** A copy with other header fields. */
   public HttpRequest withHeaders(HttpHeaders headers) {
-    return new HttpRequest(method, uri, requireNonNull(headers, "headers"), body);
+    return new HttpRequest(method, uri, requireNonNull(headers, "headers"), body, marks);
   }
 
   /** A copy with another body. */
   public HttpRequest withBody(HttpBody body) {
-    return new HttpRequest(method, uri, headers, requireNonNull(body, "body"));
+    return new HttpRequest(method, uri, headers, requireNonNull(body, "body"), marks);
+  }
+
+  boolean has(int mark) {
+    return (marks & mark) != 0;
+  }
+
+  /** A copy with another method (upper case, checked by the caller) and marks. */
+  HttpRequest with(String method, int marks) {
+    return new HttpRequest(method, uri, headers, body, marks);
+  }
+
+  int marks() {
+    return marks;
   }
 
   /** Whether {@code o} has the same method, URI, header fields and body. */

@@ -33,12 +33,29 @@ public final class HttpResponse {
    */
   private final String @Nullable [] variant;
 
+  /**
+   * Whether this is the upstream's answer to a {@code HEAD} that the cache looked up as a {@code
+   * GET}: its body is empty whatever its {@code Content-Length} says, so it is never stored nor
+   * shared with callers of the {@code GET}. Never stored, never shown to users.
+   */
+  private final boolean headOnly;
+
   private HttpResponse(
       int status, HttpHeaders headers, HttpBody body, String @Nullable [] variant) {
+    this(status, headers, body, variant, false);
+  }
+
+  private HttpResponse(
+      int status,
+      HttpHeaders headers,
+      HttpBody body,
+      String @Nullable [] variant,
+      boolean headOnly) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.variant = variant;
+    this.headOnly = headOnly;
   }
 
   /**
@@ -94,12 +111,12 @@ public final class HttpResponse {
 
   /** A copy with other header fields. */
   public HttpResponse withHeaders(HttpHeaders headers) {
-    return new HttpResponse(status, requireNonNull(headers, "headers"), body, variant);
+    return new HttpResponse(status, requireNonNull(headers, "headers"), body, variant, headOnly);
   }
 
   /** A copy with another body. */
   public HttpResponse withBody(HttpBody body) {
-    return new HttpResponse(status, headers, requireNonNull(body, "body"), variant);
+    return new HttpResponse(status, headers, requireNonNull(body, "body"), variant, headOnly);
   }
 
   String @Nullable [] variant() {
@@ -107,7 +124,16 @@ public final class HttpResponse {
   }
 
   HttpResponse withVariant(String @Nullable [] variant) {
-    return new HttpResponse(status, headers, body, variant);
+    return new HttpResponse(status, headers, body, variant, headOnly);
+  }
+
+  boolean headOnly() {
+    return headOnly;
+  }
+
+  /** A copy marked as the answer to a {@code HEAD} (see {@link #headOnly}). */
+  HttpResponse asHeadOnly() {
+    return new HttpResponse(status, headers, body, variant, true);
   }
 
   /** Whether {@code o} has the same status, header fields and body. */

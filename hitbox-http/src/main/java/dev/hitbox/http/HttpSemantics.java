@@ -42,6 +42,111 @@ final class HttpSemantics {
     return null;
   }
 
+  /**
+   * Whether the client asks for an answer that is not from the cache (RFC 9111 section 5.2.1):
+   * {@code Cache-Control: no-cache} or {@code max-age=0}, or, without {@code Cache-Control}, {@code
+   * Pragma: no-cache} (section 5.4).
+   */
+  static boolean requestNoCache(HttpRequest r) {
+    CacheControl cc = CacheControl.of(r.headers());
+    if (cc.has("no-cache") || cc.seconds("max-age") == 0) {
+      return true;
+    }
+    if (!r.headers().contains("Cache-Control")) {
+      for (String p : r.headers().elements("Pragma")) {
+        if (p.trim().equalsIgnoreCase("no-cache")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The request's {@code Cache-Control: max-age} in seconds, {@code -1} if absent or invalid. */
+  static long requestMaxAge(HttpRequest r) {
+    return CacheControl.of(r.headers()).seconds("max-age");
+  }
+
+  // ---------------------------------------------------------------- Range
+
+  /** What {@link #byteRange} returns for a range that starts past the end of the body. */
+  static final long[] UNSATISFIABLE = new long[0];
+
+  /**
+   * The first and last byte positions a {@code Range} field asks for in a body of {@code length}
+   * bytes (RFC 9110 section 14.1.2), {@link #UNSATISFIABLE} if it starts past the end, or {@code
+   * null} when the field is to be ignored and the whole body sent: another unit than {@code bytes},
+   * more than one range, or a syntax error.
+   */
+  static long @Nullable [] byteRange(String range, long length) {
+    String r = range.trim();
+    int eq = r.indexOf('=');
+    if (eq < 0 || !r.substring(0, eq).trim().equalsIgnoreCase("bytes")) {
+      return null;
+    }
+    String spec = r.substring(eq + 1).trim();
+    if (spec.indexOf(',') >= 0) {
+      return null; // several ranges: a 200 with the whole body is a valid answer
+    }
+    int dash = spec.indexOf('-');
+    if (dash < 0) {
+      return null;
+    }
+    long first = digits(spec.substring(0, dash).trim());
+    long last = digits(spec.substring(dash + 1).trim());
+    if (first == -2 || last == -2 || (first < 0 && last < 0)) {
+      return null;
+    }
+    if (first < 0) { // suffix: the last `last` bytes
+      if (last == 0) {
+        return UNSATISFIABLE;
+      }
+      return length == 0 ? UNSATISFIABLE : new long[] {Math.max(0, length - last), length - 1};
+    }
+    if (last >= 0 && last < first) {
+      return null;
+    }
+    if (first >= length) {
+      return UNSATISFIABLE;
+    }
+    return new long[] {first, last < 0 ? length - 1 : Math.min(last, length - 1)};
+  }
+
+  /** The number in {@code s}: {@code -1} if empty, {@code -2} if not only digits or too long. */
+  private static long digits(String s) {
+    if (s.isEmpty()) {
+      return -1;
+    }
+    if (s.length() > 18) {
+      return -2;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return -2;
+      }
+    }
+    return Long.parseLong(s);
+  }
+
+  /**
+   * Whether an {@code If-Range} field lets a range of {@code response} be sent (RFC 9110 section
+   * 13.1.5): a strong {@code ETag} equal to the response's, or a date equal to its {@code
+   * Last-Modified}.
+   */
+  static boolean ifRangeMatches(@Nullable String ifRange, HttpResponse response) {
+    if (ifRange == null) {
+      return true;
+    }
+    String v = ifRange.trim();
+    if (v.startsWith("\"") || v.startsWith("W/")) {
+      String etag = response.headers().first("ETag");
+      return !v.startsWith("W/") && etag != null && etag.trim().equals(v);
+    }
+    Instant since = HttpDates.parse(v);
+    Instant modified = HttpDates.parse(response.headers().first("Last-Modified"));
+    return since != null && since.equals(modified);
+  }
+
   // ---------------------------------------------------------------- response
 
   /** Why a response may not be stored, or {@code null} if it may. */
@@ -56,6 +161,9 @@ final class HttpSemantics {
   /** Like {@link #responseRefusal} on the status and header fields only. */
   static @Nullable String headerRefusal(
       HttpResponse r, boolean cachePrivate, boolean cacheSetCookie, boolean cacheNoStore) {
+    if (r.headOnly()) {
+      return "answer to a HEAD";
+    }
     int s = r.status();
     if (s < 200 || s == 206 || s == 304) {
       return "status " + s;

@@ -3,6 +3,7 @@ package dev.hitbox.proxy;
 import dev.hitbox.core.CacheResult;
 import dev.hitbox.core.CachedUpstream;
 import dev.hitbox.http.HttpBody;
+import dev.hitbox.http.HttpCache.HeadMiss;
 import dev.hitbox.http.HttpRequest;
 import dev.hitbox.http.HttpResponse;
 import dev.hitbox.proxy.ProxyMetrics.Result;
@@ -25,7 +26,8 @@ final class ActiveRoute {
     this.route = route;
     this.metrics = metrics;
     String name = route.name();
-    this.cached = route.cache().wrap(request -> client.call(request, name));
+    // The proxy sends the request it is given: a HEAD that misses fetches the GET and stores it.
+    this.cached = route.cache().wrap(request -> client.call(request, name), HeadMiss.FETCH_GET);
   }
 
   String name() {

@@ -289,6 +289,57 @@ class HitboxFilterTest {
     assertThat(calls.get()).isEqualTo(before);
   }
 
+  private HttpResponse<byte[]> head(String path) throws Exception {
+    return jetty.client.send(
+        jetty
+            .request(path)
+            .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void aHeadAfterAGetIsAnsweredFromTheGetsEntry() throws Exception {
+    jetty.get("/app/bytes/head-hit");
+    int before = calls.get();
+
+    HttpResponse<byte[]> head = head("/app/bytes/head-hit");
+
+    assertThat(head.statusCode()).isEqualTo(203);
+    assertThat(head.headers().firstValue("X-Cache-Status")).hasValue("HIT");
+    assertThat(head.headers().firstValue("Content-Length")).hasValue("5000");
+    assertThat(head.body()).isEmpty();
+    assertThat(calls.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aHeadThatMissesRunsTheApplicationAndAGetAfterItGetsTheWholeBody() throws Exception {
+    int before = calls.get();
+
+    HttpResponse<byte[]> head = head("/app/bytes/head-miss");
+    HttpResponse<byte[]> get = jetty.get("/app/bytes/head-miss");
+    HttpResponse<byte[]> again = jetty.get("/app/bytes/head-miss");
+
+    assertThat(head.headers().firstValue("X-Cache-Status")).hasValue("MISS");
+    assertThat(get.headers().firstValue("X-Cache-Status")).hasValue("MISS");
+    assertThat(get.body()).isEqualTo(BYTES);
+    assertThat(again.headers().firstValue("X-Cache-Status")).hasValue("HIT");
+    assertThat(again.body()).isEqualTo(BYTES);
+    assertThat(calls.get() - before).isEqualTo(2);
+  }
+
+  @Test
+  void aRangeIsA206FromTheStoredBody() throws Exception {
+    jetty.get("/app/bytes/etag-range");
+
+    HttpResponse<byte[]> r = jetty.get("/app/bytes/etag-range", "Range", "bytes=10-19");
+
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes 10-19/5000");
+    assertThat(r.body()).isEqualTo(java.util.Arrays.copyOfRange(BYTES, 10, 20));
+    assertThat(r.headers().firstValue("X-Cache-Status")).hasValue("HIT");
+  }
+
   @Test
   void aResponseWithSetCookieIsNeverServedToAnotherClient() throws Exception {
     int before = calls.get();
