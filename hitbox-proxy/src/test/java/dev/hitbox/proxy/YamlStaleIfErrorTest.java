@@ -89,6 +89,22 @@ class YamlStaleIfErrorTest {
     }
   }
 
+  private HttpResponse<String> sendHead(URI uri) {
+    try {
+      return client.send(
+          HttpRequest.newBuilder(uri)
+              .method("HEAD", HttpRequest.BodyPublishers.noBody())
+              .timeout(Duration.ofSeconds(20))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private HttpResponse<String> get(String path) {
     return send(URI.create("http://127.0.0.1:" + proxy.address().getPort() + path));
   }
@@ -134,13 +150,21 @@ class YamlStaleIfErrorTest {
     assertThat(refused.statusCode()).isEqualTo(200);
     assertThat(refused.body()).isEqualTo("author /api/authors/1, version 1");
     assertThat(cacheStatus(refused)).isEqualTo(STALE_IF_ERROR);
+    // A HEAD is answered from the same entry (it is looked up under the GET's key), headers only.
+    HttpResponse<String> head =
+        sendHead(URI.create("http://127.0.0.1:" + proxy.address().getPort() + "/api/authors/1"));
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(cacheStatus(head)).isEqualTo(STALE_IF_ERROR);
+    assertThat(head.headers().firstValue("Content-Length"))
+        .hasValue(Integer.toString("author /api/authors/1, version 1".length()));
     // ...and a key never stored gets the proxy's 502.
     assertThat(get("/api/authors/3").statusCode()).isEqualTo(502);
 
     String m = metrics();
     assertThat(m)
-        .contains("hitbox_stale_if_error_total{endpoint=\"authors\"} 2")
-        .contains("hitbox_requests_total{endpoint=\"authors\",result=\"stale\"} 2")
+        .contains("hitbox_stale_if_error_total{endpoint=\"authors\"} 3")
+        .contains("hitbox_requests_total{endpoint=\"authors\",result=\"stale\"} 3")
         .contains("hitbox_requests_total{endpoint=\"authors\",result=\"error\"} 1");
     // each request counted once: the first answer and the passed-on 503 are the only misses
     assertThat(count(m, "hitbox_requests_total{endpoint=\"authors\",result=\"miss\"}"))
