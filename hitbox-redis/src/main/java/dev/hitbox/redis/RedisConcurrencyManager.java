@@ -67,8 +67,11 @@ import org.jspecify.annotations.Nullable;
  * backend.
  */
 public final class RedisConcurrencyManager implements ConcurrencyManager, AutoCloseable {
-  /** How long a lease attempt may take by default before the process goes on alone. */
-  static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
+  /** How long a lease lives without renewal unless set: {@link Builder#leaseTime}. */
+  public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(10);
+
+  /** How long a lease attempt may take unless set: {@link Builder#acquireTimeout}. */
+  public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
 
   private static final byte RELEASED = 'S';
   private static final byte NOT_SHAREABLE = 'U';
@@ -548,7 +551,7 @@ public final class RedisConcurrencyManager implements ConcurrencyManager, AutoCl
   /** Builds a {@link RedisConcurrencyManager}; setters validate at once. Not thread-safe. */
   public static final class Builder {
     private final RedisBackend redis;
-    private Duration leaseTime = Duration.ofSeconds(10);
+    private Duration leaseTime = DEFAULT_LEASE_TIME;
     private @Nullable Duration pollInterval;
     private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
     private String prefix = "hitbox:lease:";

@@ -1,5 +1,8 @@
 package dev.hitbox.redis.internal;
 
+import static dev.hitbox.redis.RedisConcurrencyManager.DEFAULT_ACQUIRE_TIMEOUT;
+import static dev.hitbox.redis.RedisConcurrencyManager.DEFAULT_LEASE_TIME;
+
 import dev.hitbox.config.BackendConfig;
 import dev.hitbox.config.spi.BackendProvider;
 import dev.hitbox.config.spi.BackendSettings;
@@ -27,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  * {@link java.util.ServiceLoader}; thread-safe.
  */
 public final class RedisBackendProvider implements BackendProvider {
-  private static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(10);
-  private static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
 
   /** Creates the provider ({@link java.util.ServiceLoader} does). */
   public RedisBackendProvider() {}
@@ -120,7 +121,7 @@ public final class RedisBackendProvider implements BackendProvider {
             invalidationChannel.orElse(null));
     // The builder's own checks, each reported at its key; nothing is built or connected here.
     RedisBackend.Builder b = RedisBackend.builder();
-    settings.apply(b, node::refused);
+    // Each distributed_dogpile key checked on its own first, so that an error names that key.
     if (dogpile.isPresent()) {
       ConfigNode d = dogpile.get();
       try {
@@ -134,6 +135,7 @@ public final class RedisBackendProvider implements BackendProvider {
         throw d.refused("acquire_timeout", e);
       }
     }
+    settings.apply(b, node::refused);
     return settings;
   }
 
@@ -176,7 +178,6 @@ public final class RedisBackendProvider implements BackendProvider {
     public Backend create(BackendConfig config, CacheListener listener) {
       RedisBackend.Builder b = RedisBackend.builder();
       apply(b, (key, e) -> e); // every value was checked when it was read
-      applyDogpile(b, (key, e) -> e);
       config.name().ifPresent(b::name);
       b.keyFormat(config.keyFormat());
       b.listener(listener);
@@ -186,14 +187,6 @@ public final class RedisBackendProvider implements BackendProvider {
     @Override
     public boolean offersInvalidationBus() {
       return true;
-    }
-
-    void applyDogpile(RedisBackend.Builder b, Refusal refusal) {
-      Duration lease = leaseTime;
-      Duration acquire = leaseAcquireTimeout;
-      if (lease != null && acquire != null) {
-        set(refusal, "distributed_dogpile", lease, l -> b.distributedDogpile(l, acquire));
-      }
     }
 
     void apply(RedisBackend.Builder b, Refusal refusal) {
@@ -224,6 +217,10 @@ public final class RedisBackendProvider implements BackendProvider {
       set(refusal, "max_reconnect_delay", maxReconnectDelay, b::maxReconnectDelay);
       set(refusal, "tag_prefix", tagPrefix, b::tagPrefix);
       set(refusal, "invalidation_channel", invalidationChannel, b::invalidationChannel);
+      Duration acquire = leaseAcquireTimeout;
+      if (acquire != null) {
+        set(refusal, "distributed_dogpile", leaseTime, l -> b.distributedDogpile(l, acquire));
+      }
     }
 
     private static <T> void set(
