@@ -18,11 +18,8 @@ import dev.hitbox.rocksdb.RocksDbBackend;
 import dev.hitbox.testkit.MemcachedServer;
 import dev.hitbox.testkit.RedisServer;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +28,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,9 +70,9 @@ final class BackendsSuite implements Suite {
   }
 
   /**
-   * A started backend: the backend, what to close after it in order (its server, or the backend
-   * itself and then its temporary directory), and the store's own benchmark tool when there is one.
-   * A backend that is {@link AutoCloseable} and not listed is closed first.
+   * A started backend: the backend (closed first when it is {@link AutoCloseable}), what to close
+   * after it in order (its server, or its temporary directory), and the store's own benchmark tool
+   * when there is one.
    */
   record Running(Backend backend, List<AutoCloseable> closeables, @Nullable Tool tool) {
     static Running of(Backend backend) {
@@ -202,10 +200,10 @@ final class BackendsSuite implements Suite {
     return report;
   }
 
-  /** Closes the backend unless listed, then what is listed, in order; rethrows the first error. */
+  /** Closes the backend, then what is listed, in order; rethrows the first error. */
   private static void close(Running running) throws Exception {
     List<AutoCloseable> all = new ArrayList<>();
-    if (running.backend() instanceof AutoCloseable c && !running.closeables().contains(c)) {
+    if (running.backend() instanceof AutoCloseable c) {
       all.add(c);
     }
     all.addAll(running.closeables());
@@ -323,53 +321,30 @@ final class BackendsSuite implements Suite {
   }
 
   private static Running rocksDb() throws IOException {
-    Path dir = Files.createTempDirectory("hitbox-bench-rocksdb");
-    RocksDbBackend backend;
-    try {
-      backend = RocksDbBackend.builder().path(dir.resolve("db")).build();
-    } catch (RuntimeException e) {
-      deleteTree(dir);
-      throw e;
-    }
-    return new Running(backend, List.of(backend, () -> deleteTree(dir)), null);
+    return inTempDirectory(
+        "hitbox-bench-rocksdb", dir -> RocksDbBackend.builder().path(dir.resolve("db")).build());
   }
 
   private static Running sqlite() throws IOException {
-    Path dir = Files.createTempDirectory("hitbox-bench-sqlite");
-    JdbcBackend backend;
-    try {
-      backend = JdbcBackend.builder().url("jdbc:sqlite:" + dir.resolve("cache.db")).build();
-    } catch (RuntimeException e) {
-      deleteTree(dir);
-      throw e;
-    }
-    return new Running(backend, List.of(backend, () -> deleteTree(dir)), null);
+    return inTempDirectory(
+        "hitbox-bench-sqlite",
+        dir -> JdbcBackend.builder().url("jdbc:sqlite:" + dir.resolve("cache.db")).build());
   }
 
-  /** Deletes a directory and everything in it. */
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
+  /**
+   * A backend built in a new temporary directory, which is deleted after the backend is closed (or
+   * at once when the backend cannot be built).
+   */
+  private static Running inTempDirectory(String prefix, Function<Path, Backend> build)
+      throws IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    Backend backend;
+    try {
+      backend = build.apply(dir);
+    } catch (RuntimeException e) {
+      TempDirectories.delete(dir);
+      throw e;
     }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e)
-              throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    return new Running(backend, List.of(() -> TempDirectories.delete(dir)), null);
   }
 }

@@ -1,17 +1,14 @@
 package dev.hitbox.benchmarks.rocksdb;
 
+import dev.hitbox.benchmarks.TempDirectories;
 import dev.hitbox.core.CacheKey;
 import dev.hitbox.core.CachePolicy;
 import dev.hitbox.core.HitboxCache;
 import dev.hitbox.core.spi.BackendEntry;
 import dev.hitbox.core.spi.ValueCodec;
 import dev.hitbox.rocksdb.RocksDbBackend;
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +72,7 @@ public final class RocksDbThroughput {
           valueSize,
           keys);
     } finally {
-      delete(dir);
+      TempDirectories.delete(dir);
     }
   }
 
@@ -197,24 +194,5 @@ public final class RocksDbThroughput {
       }
     }
     return def;
-  }
-
-  private static void delete(Path dir) throws IOException {
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
