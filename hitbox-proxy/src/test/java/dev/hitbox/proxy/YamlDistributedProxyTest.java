@@ -5,25 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hitbox.proxy.TestUpstream.Reply;
 import dev.hitbox.testkit.RedisServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -170,14 +167,7 @@ class YamlDistributedProxyTest {
   }
 
   private HitboxProxy start(Path file) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    HitboxProxy p =
-        ProxyMain.start(
-            new String[] {"--config", file.toString()},
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Collections.emptyIterator());
-    assertThat(p).as(err.toString(StandardCharsets.UTF_8)).isNotNull();
+    HitboxProxy p = YamlProxies.start(file);
     proxies.add(p);
     return p;
   }
@@ -194,36 +184,31 @@ class YamlDistributedProxyTest {
     return URI.create("http://127.0.0.1:" + p.adminAddress().orElseThrow().getPort() + path);
   }
 
-  private String metricsText(HitboxProxy p) throws Exception {
-    return client
-        .send(
-            HttpRequest.newBuilder(admin(p, "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body()
-        .lines()
-        .filter(l -> !l.startsWith("#") && !l.contains("bucket"))
-        .collect(java.util.stream.Collectors.joining("\n"));
-  }
-
-  private long waits(HitboxProxy p) {
+  /** The proxy's Prometheus text without comments and histogram buckets. */
+  private String metricsText(HitboxProxy p) {
     try {
-      String text =
-          client
-              .send(
-                  HttpRequest.newBuilder(admin(p, "/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      Matcher m = WAITS.matcher(text);
-      long sum = 0;
-      while (m.find()) {
-        sum += Long.parseLong(m.group(1));
-      }
-      return sum;
+      return client
+          .send(
+              HttpRequest.newBuilder(admin(p, "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body()
+          .lines()
+          .filter(l -> !l.startsWith("#") && !l.contains("bucket"))
+          .collect(Collectors.joining("\n"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private long waits(HitboxProxy p) {
+    Matcher m = WAITS.matcher(metricsText(p));
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
   }
 }

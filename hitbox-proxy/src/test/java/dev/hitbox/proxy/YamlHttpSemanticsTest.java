@@ -3,13 +3,9 @@ package dev.hitbox.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hitbox.proxy.TestUpstream.Reply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +19,6 @@ class YamlHttpSemanticsTest {
   private static final String BODY = "abcdefghijklmnopqrstuvwxyz";
 
   private final TestUpstream upstream = TestUpstream.start();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   @TempDir Path dir;
   private HitboxProxy proxy;
   private RawHttp http;
@@ -44,13 +39,7 @@ class YamlHttpSemanticsTest {
                 policy: { Enabled: { ttl: 60, concurrency: 1 } }
             """
                 .formatted(upstream.url()));
-    proxy =
-        ProxyMain.start(
-            new String[] {"--config", file.toString()},
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Collections.emptyIterator());
-    assertThat(proxy).as(err.toString(StandardCharsets.UTF_8)).isNotNull();
+    proxy = YamlProxies.start(file);
     http = new RawHttp(proxy.address());
   }
 

@@ -6,20 +6,16 @@ import static org.awaitility.Awaitility.await;
 import dev.hitbox.proxy.TestUpstream.Reply;
 import dev.hitbox.testkit.MemcachedServer;
 import dev.hitbox.testkit.RedisServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,14 +42,7 @@ class YamlRedisProxyTest {
   }
 
   private HitboxProxy start(Path file) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    HitboxProxy p =
-        ProxyMain.start(
-            new String[] {"--config", file.toString()},
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Collections.emptyIterator());
-    assertThat(p).as(err.toString(StandardCharsets.UTF_8)).isNotNull();
+    HitboxProxy p = YamlProxies.start(file);
     proxies.add(p);
     return p;
   }

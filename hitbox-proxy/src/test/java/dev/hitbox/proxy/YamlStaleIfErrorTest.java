@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hitbox.proxy.TestUpstream.Reply;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +28,6 @@ class YamlStaleIfErrorTest {
   private final TestUpstream upstream = TestUpstream.start();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   @TempDir Path dir;
   private HitboxProxy proxy;
 
@@ -65,13 +60,7 @@ class YamlStaleIfErrorTest {
         """
             .formatted(upstream.url());
     Path file = Files.writeString(dir.resolve("proxy.yaml"), yaml);
-    proxy =
-        ProxyMain.start(
-            new String[] {"--config", file.toString()},
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Collections.emptyIterator());
-    assertThat(proxy).as(err.toString(StandardCharsets.UTF_8)).isNotNull();
+    proxy = YamlProxies.start(file);
   }
 
   private HttpResponse<String> send(URI uri, String... headers) {
