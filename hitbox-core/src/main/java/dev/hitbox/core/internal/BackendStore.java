@@ -150,11 +150,7 @@ public final class BackendStore<V> {
       Events.safely(() -> listener.onBackendError(name, "read", e));
       return null;
     }
-    if (reportsReads) {
-      long elapsed = ticker.nanoTime() - start;
-      int size = entry == null ? 0 : entry.bytes().length;
-      Events.safely(() -> listener.onBackendRead(name, elapsed, size));
-    }
+    reportRead(start, entry == null ? null : entry.bytes());
     if (entry == null) {
       return null;
     }
@@ -199,15 +195,20 @@ public final class BackendStore<V> {
       Events.safely(() -> listener.onBackendError(name, "read", cause));
       return null;
     }
+    reportRead(start, bytes);
+    if (bytes == null) {
+      return null;
+    }
+    return decodeBytes(key, bytes);
+  }
+
+  /** Tells a listener that times reads how long a read took and how many bytes it found. */
+  private void reportRead(long start, byte @Nullable [] bytes) {
     if (reportsReads) {
       long elapsed = ticker.nanoTime() - start;
       int size = bytes == null ? 0 : bytes.length;
       Events.safely(() -> listener.onBackendRead(name, elapsed, size));
     }
-    if (bytes == null) {
-      return null;
-    }
-    return decodeBytes(key, bytes);
   }
 
   private @Nullable CacheValue<V> decodeBytes(CacheKey key, byte[] bytes) {
