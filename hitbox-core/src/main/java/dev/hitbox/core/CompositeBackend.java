@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -108,15 +109,19 @@ public abstract sealed class CompositeBackend implements Backend, Coordination {
   /** What L2 offers, else what L1 offers (see {@link Coordination}). */
   @Override
   public Optional<ConcurrencyManager> concurrencyManager() {
-    Optional<ConcurrencyManager> m = coordination(l2).concurrencyManager();
-    return m.isPresent() ? m : coordination(l1).concurrencyManager();
+    return offered(Coordination::concurrencyManager);
   }
 
   /** What L2 offers, else what L1 offers (see {@link Coordination}). */
   @Override
   public Optional<InvalidationBus> invalidationBus() {
-    Optional<InvalidationBus> bus = coordination(l2).invalidationBus();
-    return bus.isPresent() ? bus : coordination(l1).invalidationBus();
+    return offered(Coordination::invalidationBus);
+  }
+
+  /** What L2 offers, else what L1 offers. */
+  private <T> Optional<T> offered(Function<Coordination, Optional<T>> what) {
+    Optional<T> fromL2 = what.apply(coordination(l2));
+    return fromL2.isPresent() ? fromL2 : what.apply(coordination(l1));
   }
 
   private static Coordination coordination(Backend tier) {
